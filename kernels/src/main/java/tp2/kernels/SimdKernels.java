@@ -1,0 +1,489 @@
+package tp2.kernels;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API backend. Obtain it through {@link Backend#SIMD}, which checks
+ * {@link Simd#unavailableReason()} before this class is loaded.
+ *
+ * <p>The three matrix kernels are one GEMM, {@code c += A . B}, with different views of their
+ * operands: B is packed once per call into panels of {@code NR = 7 * lanes} columns (zero padded,
+ * so the micro-kernel never needs a mask), A is read in place through a row stride and a column
+ * stride (rows of x for the forward pass, columns of a for the weight gradient), and c is a padded
+ * scratch block whose rows are copied into the caller's output at the end. The micro-kernel keeps
+ * 3 rows x 7 vectors of accumulators in registers (21 of the 32 AVX-512 registers, plus 7 for the
+ * B panel and one broadcast) and runs the reduction in blocks of {@link #BLOCK_K} so that a slice of
+ * the packed panel stays in the L1 cache while every row of A streams past it.
+ *
+ * <p>Scratch buffers are per thread and grow only; a call allocates nothing once warmed up.
+ */
+public final class SimdKernels implements Kernels {
+    private static final VectorSpecies<Float> S = SimdSpecies.FLOAT;
+    private static final int L = S.length();                      // floats per vector
+    private static final int NR = 7 * L;                          // floats per packed panel row
+    /** Rows of A per micro-kernel call. */
+    static final int MR = 3; // rows
+    /** Reduction length per pass over the packed panel: 128 x 112 floats = 56 KiB at 16 lanes. */
+    static final int BLOCK_K = 128; // floats
+    /** Vectors summed in float lanes before the loss adds them to a double. */
+    private static final int LOSS_BLOCK = 64; // vectors
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** Packed B panels and the padded output block of one thread. */
+    private static final class Scratch {
+        private float[] packed = new float[0];
+        private float[] c = new float[0];
+
+        float[] packed(int size) {
+            if (packed.length < size) {
+                packed = new float[size];
+            }
+            return packed;
+        }
+
+        float[] c(int size) {
+            if (c.length < size) {
+                c = new float[size];
+            }
+            return c;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    @Override
+    public void matmulBias(float[] x, float[] w, float[] out, int m, int k, int n, int from, int to) {
+        Checks.matmulBias(x, w, out, m, k, n, from, to);
+        forward(x, w, out, k, n, from, to, false);
+    }
+
+    /** Fused: the sigmoid runs on the padded output block before it is copied out (no tail). */
+    @Override
+    public void matmulBiasSigmoid(float[] x, float[] w, float[] out, int m, int k, int n, int from, int to) {
+        Checks.matmulBias(x, w, out, m, k, n, from, to);
+        forward(x, w, out, k, n, from, to, true);
+    }
+
+    private void forward(float[] x, float[] w, float[] out, int k, int n, int from, int to, boolean sigmoid) {
+        int rows = to - from;
+        if (rows == 0 || n == 0) {
+            return;
+        }
+        int panels = panels(n);
+        int npad = panels * NR;
+        Scratch s = scratch.get();
+        float[] packed = s.packed(k * npad);
+        pack(w, n, n, 1, k, n, packed);                          // B = w[1:], k x n
+        float[] c = s.c(rows * npad);                           // rows x npad
+        for (int r = 0; r < rows; r++) {                        // every row starts as the bias
+            System.arraycopy(w, 0, c, r * npad, n);
+            Arrays.fill(c, r * npad + n, (r + 1) * npad, 0f);
+        }
+        gemm(x, from * k, k, 1, packed, k, panels, c, rows);   // A = x[from:to], rows x k
+        if (sigmoid) {
+            for (int e = 0; e < rows * npad; e += L) {           // npad is a multiple of L
+                sigmoid(FloatVector.fromArray(S, c, e)).intoArray(c, e);
+            }
+        }
+        copyRows(c, npad, out, from * n, n, rows);
+    }
+
+    @Override
+    public void matmulGradW(float[] a, float[] g, float[] dw, int m, int k, int n, int from, int to) {
+        Checks.matmulGradW(a, g, dw, m, k, n, from, to);
+        if (from == 0 && to > 0) {
+            columnSums(g, dw, m, n);
+        }
+        int r0 = Math.max(from, 1);
+        int rows = to - r0;
+        if (rows <= 0 || n == 0) {
+            return;
+        }
+        int panels = panels(n);
+        int npad = panels * NR;
+        Scratch s = scratch.get();
+        float[] packed = s.packed(m * npad);
+        pack(g, 0, n, 1, m, n, packed);                          // B = g, m x n
+        float[] c = s.c(rows * npad);
+        Arrays.fill(c, 0, rows * npad, 0f);
+        gemm(a, r0 - 1, 1, k, packed, m, panels, c, rows);      // A(r, i) = a[i][r0 - 1 + r], a^T
+        copyRows(c, npad, dw, r0 * n, n, rows);
+    }
+
+    /** dw[0][j] = sum_i g[i][j], vectors along j, i ascending. */
+    private static void columnSums(float[] g, float[] dw, int m, int n) {
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int i = 0; i < m; i++) {
+                sum = sum.add(FloatVector.fromArray(S, g, i * n + j));
+            }
+            sum.intoArray(dw, j);
+        }
+        for (; j < n; j++) {   // tail
+            float sum = 0f;
+            for (int i = 0; i < m; i++) {
+                sum += g[i * n + j];
+            }
+            dw[j] = sum;
+        }
+    }
+
+    @Override
+    public void matmulGradX(float[] g, float[] w, float[] gx, int m, int k, int n, int from, int to) {
+        Checks.matmulGradX(g, w, gx, m, k, n, from, to);
+        int rows = to - from;
+        if (rows == 0 || k == 0) {
+            return;
+        }
+        int panels = panels(k);
+        int npad = panels * NR;
+        Scratch s = scratch.get();
+        float[] packed = s.packed(n * npad);
+        pack(w, n, 1, n, n, k, packed);                          // B(j, p) = w[p+1][j], w[1:]^T, n x k
+        float[] c = s.c(rows * npad);
+        Arrays.fill(c, 0, rows * npad, 0f);
+        gemm(g, from * n, n, 1, packed, n, panels, c, rows);    // A = g[from:to], rows x n
+        copyRows(c, npad, gx, from * k, k, rows);
+    }
+
+    private static int panels(int columns) {
+        return (columns + NR - 1) / NR;
+    }
+
+    /**
+     * Packs B(q, j) = b[bOff + q * brs + j * bcs], q in [0, kTotal), j in [0, nTotal), into
+     * panels: packed[(jp * kTotal + q) * NR + jj] = B(q, jp * NR + jj), zero past nTotal.
+     */
+    private static void pack(float[] b, int bOff, int brs, int bcs, int kTotal, int nTotal, float[] packed) {
+        for (int jp = 0, panels = panels(nTotal); jp < panels; jp++) {
+            int j0 = jp * NR;
+            int width = Math.min(NR, nTotal - j0);
+            for (int q = 0; q < kTotal; q++) {
+                int dst = (jp * kTotal + q) * NR;
+                int src = bOff + q * brs + j0 * bcs;
+                if (bcs == 1) {
+                    System.arraycopy(b, src, packed, dst, width);
+                } else {
+                    for (int jj = 0; jj < width; jj++) {
+                        packed[dst + jj] = b[src + jj * bcs];
+                    }
+                }
+                if (width < NR) {
+                    Arrays.fill(packed, dst + width, dst + NR, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * c[r][:] += sum_q A(r, q) B(q, :) for r in [0, rows), with A(r, q) = a[aOff + r * ars + q * acs],
+     * B packed by {@link #pack} with kTotal rows, and c a rows x (panels * NR) block.
+     */
+    private static void gemm(float[] a, int aOff, int ars, int acs, float[] packed, int kTotal, int panels,
+                             float[] c, int rows) {
+        int npad = panels * NR;
+        for (int kb = 0; kb < kTotal; kb += BLOCK_K) {
+            int kc = Math.min(BLOCK_K, kTotal - kb);
+            int r = 0;
+            for (; r + MR <= rows; r += MR) {
+                int a0 = aOff + r * ars + kb * acs;
+                for (int jp = 0; jp < panels; jp++) {
+                    int c0 = r * npad + jp * NR;
+                    microKernel3x7(a, a0, a0 + ars, a0 + 2 * ars, acs, packed, (jp * kTotal + kb) * NR, kc,
+                            c, c0, c0 + npad, c0 + 2 * npad);
+                }
+            }
+            for (; r < rows; r++) {   // tail rows, one at a time
+                int a0 = aOff + r * ars + kb * acs;
+                for (int jp = 0; jp < panels; jp++) {
+                    microKernel1x7(a, a0, acs, packed, (jp * kTotal + kb) * NR, kc, c, r * npad + jp * NR);
+                }
+            }
+        }
+    }
+
+    private static void copyRows(float[] c, int npad, float[] out, int outOff, int width, int rows) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(c, r * npad, out, outOff + r * width, width);
+        }
+    }
+
+    /**
+     * c[3 rows][NR] += A(3 rows, kc) . B(kc, NR): 3 x 7 vector accumulators stay in
+     * registers for the whole reduction; each A element is broadcast once and meets 7 vectors of
+     * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
+     * so a row gets the same bits whichever kernel computes it.
+     */
+    private static void microKernel3x7(float[] a, int a0, int a1, int a2, int acs, float[] b, int bBase, int kc,
+                                       float[] c, int c0, int c1, int c2) {
+        FloatVector c00 = FloatVector.fromArray(S, c, c0);
+        FloatVector c01 = FloatVector.fromArray(S, c, c0 + 1 * L);
+        FloatVector c02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector c04 = FloatVector.fromArray(S, c, c0 + 4 * L);
+        FloatVector c05 = FloatVector.fromArray(S, c, c0 + 5 * L);
+        FloatVector c06 = FloatVector.fromArray(S, c, c0 + 6 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, c1);
+        FloatVector c11 = FloatVector.fromArray(S, c, c1 + 1 * L);
+        FloatVector c12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector c14 = FloatVector.fromArray(S, c, c1 + 4 * L);
+        FloatVector c15 = FloatVector.fromArray(S, c, c1 + 5 * L);
+        FloatVector c16 = FloatVector.fromArray(S, c, c1 + 6 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, c2);
+        FloatVector c21 = FloatVector.fromArray(S, c, c2 + 1 * L);
+        FloatVector c22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector c24 = FloatVector.fromArray(S, c, c2 + 4 * L);
+        FloatVector c25 = FloatVector.fromArray(S, c, c2 + 5 * L);
+        FloatVector c26 = FloatVector.fromArray(S, c, c2 + 6 * L);
+        for (int q = 0; q < kc; q++) {
+            int bq = bBase + q * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bq);
+            FloatVector b1 = FloatVector.fromArray(S, b, bq + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bq + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bq + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bq + 4 * L);
+            FloatVector b5 = FloatVector.fromArray(S, b, bq + 5 * L);
+            FloatVector b6 = FloatVector.fromArray(S, b, bq + 6 * L);
+            FloatVector a0q = FloatVector.broadcast(S, a[a0 + q * acs]);
+            c00 = b0.fma(a0q, c00); c01 = b1.fma(a0q, c01); c02 = b2.fma(a0q, c02); c03 = b3.fma(a0q, c03);
+            c04 = b4.fma(a0q, c04); c05 = b5.fma(a0q, c05); c06 = b6.fma(a0q, c06);
+            FloatVector a1q = FloatVector.broadcast(S, a[a1 + q * acs]);
+            c10 = b0.fma(a1q, c10); c11 = b1.fma(a1q, c11); c12 = b2.fma(a1q, c12); c13 = b3.fma(a1q, c13);
+            c14 = b4.fma(a1q, c14); c15 = b5.fma(a1q, c15); c16 = b6.fma(a1q, c16);
+            FloatVector a2q = FloatVector.broadcast(S, a[a2 + q * acs]);
+            c20 = b0.fma(a2q, c20); c21 = b1.fma(a2q, c21); c22 = b2.fma(a2q, c22); c23 = b3.fma(a2q, c23);
+            c24 = b4.fma(a2q, c24); c25 = b5.fma(a2q, c25); c26 = b6.fma(a2q, c26);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + 1 * L);
+        c02.intoArray(c, c0 + 2 * L);
+        c03.intoArray(c, c0 + 3 * L);
+        c04.intoArray(c, c0 + 4 * L);
+        c05.intoArray(c, c0 + 5 * L);
+        c06.intoArray(c, c0 + 6 * L);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + 1 * L);
+        c12.intoArray(c, c1 + 2 * L);
+        c13.intoArray(c, c1 + 3 * L);
+        c14.intoArray(c, c1 + 4 * L);
+        c15.intoArray(c, c1 + 5 * L);
+        c16.intoArray(c, c1 + 6 * L);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + 1 * L);
+        c22.intoArray(c, c2 + 2 * L);
+        c23.intoArray(c, c2 + 3 * L);
+        c24.intoArray(c, c2 + 4 * L);
+        c25.intoArray(c, c2 + 5 * L);
+        c26.intoArray(c, c2 + 6 * L);
+    }
+
+    /**
+     * c[1 row][NR] += A(1 row, kc) . B(kc, NR): 1 x 7 vector accumulators stay in
+     * registers for the whole reduction; each A element is broadcast once and meets 7 vectors of
+     * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
+     * so a row gets the same bits whichever kernel computes it.
+     */
+    private static void microKernel1x7(float[] a, int a0, int acs, float[] b, int bBase, int kc,
+                                       float[] c, int c0) {
+        FloatVector c00 = FloatVector.fromArray(S, c, c0);
+        FloatVector c01 = FloatVector.fromArray(S, c, c0 + 1 * L);
+        FloatVector c02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector c04 = FloatVector.fromArray(S, c, c0 + 4 * L);
+        FloatVector c05 = FloatVector.fromArray(S, c, c0 + 5 * L);
+        FloatVector c06 = FloatVector.fromArray(S, c, c0 + 6 * L);
+        for (int q = 0; q < kc; q++) {
+            int bq = bBase + q * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bq);
+            FloatVector b1 = FloatVector.fromArray(S, b, bq + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bq + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bq + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bq + 4 * L);
+            FloatVector b5 = FloatVector.fromArray(S, b, bq + 5 * L);
+            FloatVector b6 = FloatVector.fromArray(S, b, bq + 6 * L);
+            FloatVector a0q = FloatVector.broadcast(S, a[a0 + q * acs]);
+            c00 = b0.fma(a0q, c00); c01 = b1.fma(a0q, c01); c02 = b2.fma(a0q, c02); c03 = b3.fma(a0q, c03);
+            c04 = b4.fma(a0q, c04); c05 = b5.fma(a0q, c05); c06 = b6.fma(a0q, c06);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + 1 * L);
+        c02.intoArray(c, c0 + 2 * L);
+        c03.intoArray(c, c0 + 3 * L);
+        c04.intoArray(c, c0 + 4 * L);
+        c05.intoArray(c, c0 + 5 * L);
+        c06.intoArray(c, c0 + 6 * L);
+    }
+
+    // exp(z) as in Cephes expf: z = n ln2 + r with |r| <= ln2 / 2, a degree-7 polynomial for exp(r),
+    // then 2^n built in the exponent bits. Only +, *, fma and bit moves, which give the same bits
+    // compiled or interpreted and in vector lanes or scalar code (the Vector API's own EXP may not:
+    // its intrinsic and its Java fallback differ in the last bit, which would make results depend
+    // on the JIT and so on timing). The scalar twin below performs the same operations in the same order.
+    private static final float EXP_HI = 88.3f;            // exp(88.3) < Float.MAX_VALUE; above: +Inf
+    private static final float EXP_LO = -87.3f;           // exp(-87.3) is still a normal float
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;     // ln 2 = LN2_HI + LN2_LO, LN2_HI exact in 9 bits
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUNDER = 12582912f;       // 1.5 * 2^23: adding it rounds to an integer
+    private static final int ROUNDER_BITS = 0x4B400000;   // its bit pattern
+    private static final float P0 = 1.9875691500e-4f;
+    private static final float P1 = 1.3981999507e-3f;
+    private static final float P2 = 8.3334519073e-3f;
+    private static final float P3 = 4.1665795894e-2f;
+    private static final float P4 = 1.6666665459e-1f;
+    private static final float P5 = 5.0000001201e-1f;
+    private static final FloatVector INF = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+    private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector V_P2 = FloatVector.broadcast(S, P2);
+    private static final FloatVector V_P3 = FloatVector.broadcast(S, P3);
+    private static final FloatVector V_P4 = FloatVector.broadcast(S, P4);
+    private static final FloatVector V_P5 = FloatVector.broadcast(S, P5);
+
+    /** 1 / (1 + exp(-x)) in lanes; exp(-x) is +Inf for -x > EXP_HI, so the result is 0, never NaN. */
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector z = x.neg();
+        FloatVector zc = z.min(EXP_HI).max(EXP_LO);                 // NaN stays NaN
+        FloatVector t = zc.fma(LOG2E, ROUNDER);
+        FloatVector n = t.sub(ROUNDER);                             // round(z log2 e)
+        FloatVector r = n.fma(V_NEG_LN2_HI, zc);
+        r = n.fma(V_NEG_LN2_LO, r);
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, V_P2);
+        p = p.fma(r, V_P3);
+        p = p.fma(r, V_P4);
+        p = p.fma(r, V_P5);
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        FloatVector pow2n = t.viewAsIntegralLanes().sub(ROUNDER_BITS - 127)
+                .lanewise(VectorOperators.LSHL, 23).viewAsFloatingLanes();
+        FloatVector e = y.mul(pow2n).blend(INF, z.compare(VectorOperators.GT, EXP_HI));
+        return ONE.div(ONE.add(e));
+    }
+
+    /** The scalar twin of {@link #sigmoid(FloatVector)}: the same operations, so the same bits. */
+    private static float sigmoid(float x) {
+        float z = -x;
+        float zc = Math.max(Math.min(z, EXP_HI), EXP_LO);
+        float t = Math.fma(zc, LOG2E, ROUNDER);
+        float n = t - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, zc);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, P0, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        float y = Math.fma(p, r * r, r) + 1f;
+        float pow2n = Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUNDER_BITS - 127)) << 23);
+        float e = z > EXP_HI ? Float.POSITIVE_INFINITY : y * pow2n;
+        return 1f / (1f + e);
+    }
+
+    @Override
+    public void sigmoid(float[] x, float[] out, int from, int to) {
+        Checks.elementwise("sigmoid", "x", x, "out", out, from, to, true);
+        int e = from;
+        for (int bound = from + S.loopBound(to - from); e < bound; e += L) {
+            sigmoid(FloatVector.fromArray(S, x, e)).intoArray(out, e);
+        }
+        for (; e < to; e++) {   // tail: the scalar twin gives the same bits as a lane
+            out[e] = sigmoid(x[e]);
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(float[] s, float[] g, int from, int to) {
+        Checks.elementwise("sigmoidBackward", "s", s, "g", g, from, to, false);
+        int e = from;
+        for (int bound = from + S.loopBound(to - from); e < bound; e += L) {
+            FloatVector sv = FloatVector.fromArray(S, s, e);
+            FloatVector.fromArray(S, g, e).mul(sv.mul(ONE.sub(sv))).intoArray(g, e);
+        }
+        for (; e < to; e++) {   // tail
+            g[e] = g[e] * (s[e] * (1f - s[e]));
+        }
+    }
+
+    @Override
+    public float squaredErrorLoss(float[] s, int[] labels, int m, int n) {
+        Checks.loss("squaredErrorLoss", s, labels, m, n);
+        if (m == 0) {
+            return 0f;
+        }
+        // sum (s - y)^2 = sum s^2 - 2 sum_i s[i][label_i] + m: squares along the flat array in vectors,
+        // the one-hot correction once per row. Lanes sum blocks of LOSS_BLOCK vectors in float and
+        // the blocks add up in double, so a long batch loses no more than a short one.
+        int total = m * n;
+        double sum = 0;
+        int e = 0;
+        int bound = S.loopBound(total);
+        while (e < bound) {
+            FloatVector squares = FloatVector.zero(S);
+            for (int blockEnd = Math.min(bound, e + LOSS_BLOCK * L); e < blockEnd; e += L) {
+                FloatVector v = FloatVector.fromArray(S, s, e);
+                squares = v.fma(v, squares);
+            }
+            sum += squares.reduceLanes(VectorOperators.ADD);
+        }
+        for (; e < total; e++) {   // tail
+            sum += s[e] * s[e];
+        }
+        double labelled = 0;
+        for (int i = 0; i < m; i++) {
+            labelled += s[i * n + labels[i]];
+        }
+        return (float) ((sum - 2 * labelled + m) / m);
+    }
+
+    @Override
+    public void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n) {
+        Checks.lossGrad(s, labels, g, m, n);
+        float scale = 2f / m;
+        int total = m * n;
+        int e = 0;
+        for (int bound = S.loopBound(total); e < bound; e += L) {
+            FloatVector.fromArray(S, s, e).mul(scale).intoArray(g, e);
+        }
+        for (; e < total; e++) {   // tail
+            g[e] = scale * s[e];
+        }
+        for (int i = 0; i < m; i++) {
+            g[i * n + labels[i]] -= scale;
+        }
+    }
+
+    /** The argmax of 10 classes is shorter than one vector: this is the blocked backend's scalar loop. */
+    @Override
+    public int countCorrect(float[] s, int[] labels, int m, int n) {
+        Checks.loss("countCorrect", s, labels, m, n);
+        return BlockedKernels.countCorrectRows(s, labels, m, n);
+    }
+
+    @Override
+    public void sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
+        Checks.elementwise("sgdUpdate", "dw", dw, "w", w, from, to, false);
+        float negLr = -lr;
+        FloatVector regV = FloatVector.broadcast(S, reg);
+        FloatVector negLrV = FloatVector.broadcast(S, negLr);
+        int e = from;
+        for (int bound = from + S.loopBound(to - from); e < bound; e += L) {
+            FloatVector wv = FloatVector.fromArray(S, w, e);
+            FloatVector grad = wv.fma(regV, FloatVector.fromArray(S, dw, e));   // dw + reg w
+            grad.fma(negLrV, wv).intoArray(w, e);                                // w - lr (dw + reg w)
+        }
+        for (; e < to; e++) {   // tail: the same two fused steps as each lane above
+            w[e] = Math.fma(Math.fma(w[e], reg, dw[e]), negLr, w[e]);
+        }
+    }
+}

@@ -1,0 +1,376 @@
+package tp2.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static tp2.kernels.TestBackends.GUARD;
+import static tp2.kernels.TestBackends.assertSentinels;
+import static tp2.kernels.TestBackends.assertUnchanged;
+import static tp2.kernels.TestBackends.create;
+import static tp2.kernels.TestBackends.gaussian;
+import static tp2.kernels.TestBackends.guarded;
+import static tp2.kernels.TestBackends.shape;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every backend against naive, on every (m, k, n) from {@link #SIZES} cubed, the real training
+ * shapes and 200 seeded random shapes. Inputs are Gaussian (signed), the seed of each shape is in
+ * every failure message, and the worst error of each run is published to the test report.
+ */
+class BackendConformanceTest {
+    static final int[] SIZES = {0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129};
+    static final long SEED = 20_261_126L;
+    static final int RANDOM_SHAPES = 200;
+    static final int RANDOM_MAX = 300;
+
+    /** The real layers: batch x 3072 -> 100 and batch x 100 -> 10, at batch 1, 128 and 500. */
+    static List<int[]> realShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        for (int m : new int[] {1, 128, 500}) {
+            shapes.add(new int[] {m, 3072, 100});
+            shapes.add(new int[] {m, 100, 10});
+        }
+        return shapes;
+    }
+
+    static List<int[]> shapes() {
+        List<int[]> shapes = new ArrayList<>();
+        for (int m : SIZES) {
+            for (int k : SIZES) {
+                for (int n : SIZES) {
+                    shapes.add(new int[] {m, k, n});
+                }
+            }
+        }
+        shapes.addAll(realShapes());
+        Random random = new Random(SEED);
+        for (int s = 0; s < RANDOM_SHAPES; s++) {
+            shapes.add(new int[] {random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX)});
+        }
+        return shapes;
+    }
+
+    /**
+     * Computes the error scores' sums of absolute terms as a matmul of absolute values. Blocked sums
+     * in the same order as naive, and a denominator needs no better than float.
+     */
+    private static final Kernels ABS_SUMS = new BlockedKernels();
+
+    private static float[] abs(float[] a) {
+        float[] b = new float[a.length];
+        for (int e = 0; e < a.length; e++) {
+            b[e] = Math.abs(a[e]);
+        }
+        return b;
+    }
+
+    static long seedOf(int[] s) {
+        return SEED ^ (s[0] * 1_000_003L + s[1] * 1_009L + s[2]);
+    }
+
+    private static String where(int[] s, String detail) {
+        return shape(s[0], s[1], s[2]) + " seed " + seedOf(s) + " " + detail;
+    }
+
+    @ParameterizedTest
+    @MethodSource("tp2.kernels.TestBackends#candidates")
+    void matmulBiasMatchesNaive(Backend backend, TestReporter reporter) {
+        Kernels kernels = create(backend);
+        Kernels naive = new NaiveKernels();
+        ErrorScore score = new ErrorScore(backend.cliName() + " matmulBias");
+        for (int[] s : shapes()) {
+            int m = s[0], k = s[1], n = s[2];
+            Random random = new Random(seedOf(s));
+            String call = where(s, "matmulBias");
+            float[] x = gaussian(random, m * k);
+            float[] w = gaussian(random, (k + 1) * n);
+            float[] x0 = x.clone(), w0 = w.clone();
+            float[] ref = new float[m * n];
+            naive.matmulBias(x, w, ref, m, k, n);
+            float[] out = guarded(m * n);
+            kernels.matmulBias(x, w, out, m, k, n);
+            assertSentinels(out, m * n, m * n + GUARD, where(s, "matmulBias"));
+            assertUnchanged(x0, x, where(s, "x"));
+            assertUnchanged(w0, w, where(s, "w"));
+            float[] absSum = new float[m * n];
+            ABS_SUMS.matmulBias(abs(x), abs(w), absSum, m, k, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    score.add(out[i * n + j], ref[i * n + j], absSum[i * n + j], call, "out", i, j);
+                }
+            }
+            assertRangeIsolated(s, random, m, n, out, (from, to, o) -> kernels.matmulBias(x, w, o, m, k, n, from, to));
+        }
+        TestBackends.report(reporter, score.check());
+    }
+
+    @ParameterizedTest
+    @MethodSource("tp2.kernels.TestBackends#candidates")
+    void matmulGradWMatchesNaive(Backend backend, TestReporter reporter) {
+        Kernels kernels = create(backend);
+        Kernels naive = new NaiveKernels();
+        ErrorScore score = new ErrorScore(backend.cliName() + " matmulGradW");
+        for (int[] s : shapes()) {
+            int m = s[0], k = s[1], n = s[2];
+            Random random = new Random(seedOf(s));
+            String call = where(s, "matmulGradW");
+            float[] a = gaussian(random, m * k);
+            float[] g = gaussian(random, m * n);
+            float[] a0 = a.clone(), g0 = g.clone();
+            float[] ref = new float[(k + 1) * n];
+            naive.matmulGradW(a, g, ref, m, k, n);
+            float[] dw = guarded((k + 1) * n);
+            kernels.matmulGradW(a, g, dw, m, k, n);
+            assertSentinels(dw, (k + 1) * n, (k + 1) * n + GUARD, where(s, "matmulGradW"));
+            assertUnchanged(a0, a, where(s, "a"));
+            assertUnchanged(g0, g, where(s, "g"));
+            float[] absSum = new float[(k + 1) * n];
+            ABS_SUMS.matmulGradW(abs(a), abs(g), absSum, m, k, n);
+            for (int r = 0; r <= k; r++) {
+                for (int j = 0; j < n; j++) {
+                    score.add(dw[r * n + j], ref[r * n + j], absSum[r * n + j], call, "dw", r, j);
+                }
+            }
+            assertRangeIsolated(s, random, k + 1, n, dw, (from, to, o) -> kernels.matmulGradW(a, g, o, m, k, n, from, to));
+        }
+        TestBackends.report(reporter, score.check());
+    }
+
+    @ParameterizedTest
+    @MethodSource("tp2.kernels.TestBackends#candidates")
+    void matmulGradXMatchesNaive(Backend backend, TestReporter reporter) {
+        Kernels kernels = create(backend);
+        Kernels naive = new NaiveKernels();
+        ErrorScore score = new ErrorScore(backend.cliName() + " matmulGradX");
+        for (int[] s : shapes()) {
+            int m = s[0], k = s[1], n = s[2];
+            Random random = new Random(seedOf(s));
+            String call = where(s, "matmulGradX");
+            float[] g = gaussian(random, m * n);
+            float[] w = gaussian(random, (k + 1) * n);
+            float[] g0 = g.clone(), w0 = w.clone();
+            float[] ref = new float[m * k];
+            naive.matmulGradX(g, w, ref, m, k, n);
+            float[] gx = guarded(m * k);
+            kernels.matmulGradX(g, w, gx, m, k, n);
+            assertSentinels(gx, m * k, m * k + GUARD, where(s, "matmulGradX"));
+            assertUnchanged(g0, g, where(s, "g"));
+            assertUnchanged(w0, w, where(s, "w"));
+            float[] absSum = new float[m * k];
+            ABS_SUMS.matmulGradX(abs(g), abs(w), absSum, m, k, n);
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    score.add(gx[i * k + p], ref[i * k + p], absSum[i * k + p], call, "gx", i, p);
+                }
+            }
+            assertRangeIsolated(s, random, m, k, gx, (from, to, o) -> kernels.matmulGradX(g, w, o, m, k, n, from, to));
+        }
+        TestBackends.report(reporter, score.check());
+    }
+
+    /** The fused forward against naive's matmul then sigmoid, on the real and random shapes. */
+    @ParameterizedTest
+    @MethodSource("tp2.kernels.TestBackends#candidates")
+    void matmulBiasSigmoidMatchesNaive(Backend backend, TestReporter reporter) {
+        Kernels kernels = create(backend);
+        Kernels naive = new NaiveKernels();
+        double worst = 0;
+        List<int[]> shapes = realShapes();
+        shapes.addAll(shapes().subList(shapes().size() - RANDOM_SHAPES, shapes().size()));
+        for (int[] s : shapes) {
+            int m = s[0], k = s[1], n = s[2];
+            Random random = new Random(seedOf(s));
+            float[] x = gaussian(random, m * k);
+            float[] w = gaussian(random, (k + 1) * n);
+            float[] ref = new float[m * n];
+            naive.matmulBiasSigmoid(x, w, ref, m, k, n);
+            float[] out = guarded(m * n);
+            kernels.matmulBiasSigmoid(x, w, out, m, k, n);
+            assertSentinels(out, m * n, m * n + GUARD, where(s, "matmulBiasSigmoid"));
+            float[] absSums = new float[m * n];
+            ABS_SUMS.matmulBias(abs(x), abs(w), absSums, m, k, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double absSum = absSums[i * n + j];
+                    // sigmoid' <= 1/4 carries the matmul's error; the sigmoid adds its own few ulps.
+                    double allowed = ErrorScore.LIMIT * TestBackends.EPS * absSum / 4
+                            + SpecialValuesTest.SIGMOID_ULPS * Math.ulp(ref[i * n + j]) + Float.MIN_NORMAL;
+                    double diff = Math.abs(out[i * n + j] - ref[i * n + j]);
+                    if (!(diff <= allowed)) {
+                        fail(where(s, "out[" + i + "][" + j + "] = " + out[i * n + j] + ", naive " + ref[i * n + j]));
+                    }
+                    worst = Math.max(worst, diff / allowed);
+                }
+            }
+            assertRangeIsolated(s, random, m, n, out, (from, to, o) -> kernels.matmulBiasSigmoid(x, w, o, m, k, n, from, to));
+        }
+        TestBackends.report(reporter, backend.cliName() + " matmulBiasSigmoid: worst error " + worst + " of allowed");
+    }
+
+    interface RangeCall {
+        void run(int from, int to, float[] out);
+    }
+
+    /**
+     * Computes a random row range [from, to) into a fresh guarded buffer: rows inside equal the full
+     * call's rows bit for bit (results do not depend on the split), rows outside stay sentinel.
+     */
+    private static void assertRangeIsolated(int[] s, Random random, int rows, int cols, float[] full, RangeCall call) {
+        int from = random.nextInt(rows + 1);
+        int to = from + random.nextInt(rows - from + 1);
+        float[] part = guarded(rows * cols);
+        call.run(from, to, part);
+        assertSentinels(part, 0, from * cols, where(s, "rows before range [" + from + ", " + to + ")"));
+        assertSentinels(part, to * cols, rows * cols + GUARD, where(s, "rows after range [" + from + ", " + to + ")"));
+        for (int e = from * cols; e < to * cols; e++) {
+            if (Float.floatToRawIntBits(full[e]) != Float.floatToRawIntBits(part[e])) {
+                fail(where(s, "range [" + from + ", " + to + ") element " + e + " = " + part[e]
+                        + " differs from the full call's " + full[e]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("tp2.kernels.TestBackends#candidates")
+    void elementwiseKernelsMatchNaive(Backend backend, TestReporter reporter) {
+        Kernels kernels = create(backend);
+        Kernels naive = new NaiveKernels();
+        ErrorScore sgd = new ErrorScore(backend.cliName() + " sgdUpdate");
+        ErrorScore back = new ErrorScore(backend.cliName() + " sigmoidBackward");
+        double worstSigmoidUlps = 0;
+        List<Integer> lengths = new ArrayList<>();
+        for (int size : SIZES) {
+            lengths.add(size);
+        }
+        lengths.add(3073 * 100);
+        lengths.add(101 * 10);
+        lengths.add(128 * 100);
+        Random random = new Random(SEED);
+        for (int s = 0; s < RANDOM_SHAPES; s++) {
+            lengths.add(random.nextInt(5000));
+        }
+        for (int len : lengths) {
+            int[] key = {len, 0, 0};
+            Random r = new Random(seedOf(key));
+            int from = r.nextInt(len + 1);
+            int to = from + r.nextInt(len - from + 1);
+            String at = "length " + len + " range [" + from + ", " + to + ") seed " + seedOf(key);
+
+            float[] x = gaussian(r, len);
+            for (int e = 0; e < len; e++) {
+                x[e] *= 8f;
+            }
+            float[] ref = guarded(len);
+            naive.sigmoid(x, ref, from, to);
+            float[] out = guarded(len);
+            kernels.sigmoid(x, out, from, to);
+            assertSentinels(out, 0, from, at + " sigmoid");
+            assertSentinels(out, to, len + GUARD, at + " sigmoid");
+            for (int e = from; e < to; e++) {
+                double diff = Math.abs(out[e] - ref[e]);
+                double allowed = SpecialValuesTest.SIGMOID_ULPS * Math.ulp(ref[e]) + Float.MIN_NORMAL;
+                if (!(diff <= allowed)) {
+                    fail(at + " sigmoid(" + x[e] + ") = " + out[e] + ", naive " + ref[e]);
+                }
+                worstSigmoidUlps = Math.max(worstSigmoidUlps, diff / Math.ulp(ref[e]));
+            }
+
+            float[] sg = new float[len];
+            for (int e = 0; e < len; e++) {
+                sg[e] = r.nextFloat();
+            }
+            float[] g = gaussian(r, len);
+            float[] gRef = g.clone();
+            float[] gOut = g.clone();
+            naive.sigmoidBackward(sg, gRef, from, to);
+            kernels.sigmoidBackward(sg, gOut, from, to);
+            for (int e = 0; e < len; e++) {
+                if (e < from || e >= to) {
+                    if (g[e] != gOut[e]) {
+                        fail(at + " sigmoidBackward touched element " + e + " outside the range");
+                    }
+                } else {
+                    double absSum = Math.abs((double) g[e]) * (Math.abs(sg[e]) + sg[e] * sg[e]);
+                    back.add(gOut[e], gRef[e], absSum, at, "g", e, 0);
+                }
+            }
+
+            float lr = 1e-3f, reg = 1e-4f;
+            float[] w = gaussian(r, len);
+            float[] dw = gaussian(r, len);
+            float[] wRef = w.clone();
+            float[] wOut = w.clone();
+            float[] dw0 = dw.clone();
+            naive.sgdUpdate(wRef, dw, lr, reg, from, to);
+            kernels.sgdUpdate(wOut, dw, lr, reg, from, to);
+            assertUnchanged(dw0, dw, at + " dw");
+            for (int e = 0; e < len; e++) {
+                if (e < from || e >= to) {
+                    if (w[e] != wOut[e]) {
+                        fail(at + " sgdUpdate touched element " + e + " outside the range");
+                    }
+                } else {
+                    double absSum = Math.abs(w[e]) + lr * (Math.abs(dw[e]) + reg * Math.abs(w[e]));
+                    sgd.add(wOut[e], wRef[e], absSum, at, "w", e, 0);
+                }
+            }
+        }
+        TestBackends.report(reporter, sgd.check());
+        TestBackends.report(reporter, back.check());
+        TestBackends.report(reporter, backend.cliName() + " sigmoid: worst " + worstSigmoidUlps + " ulp");
+    }
+
+    @ParameterizedTest
+    @MethodSource("tp2.kernels.TestBackends#candidates")
+    void lossKernelsMatchNaive(Backend backend, TestReporter reporter) {
+        Kernels kernels = create(backend);
+        Kernels naive = new NaiveKernels();
+        ErrorScore loss = new ErrorScore(backend.cliName() + " squaredErrorLoss");
+        ErrorScore grad = new ErrorScore(backend.cliName() + " squaredErrorGrad");
+        for (int m : new int[] {0, 1, 2, 3, 7, 16, 17, 33, 100, 127, 128, 129, 500, 10_000}) {
+            for (int n : new int[] {1, 2, 3, 9, 10, 16, 17, 33}) {
+                int[] key = {m, n, 1};
+                Random r = new Random(seedOf(key));
+                String at = "m=" + m + " n=" + n + " seed " + seedOf(key);
+                float[] s = gaussian(r, m * n);
+                int[] labels = new int[m];
+                for (int i = 0; i < m; i++) {
+                    labels[i] = r.nextInt(n);
+                }
+                float[] s0 = s.clone();
+                int[] labels0 = labels.clone();
+
+                double absSum = 0;
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double v = s[i * n + j];
+                        absSum += v * v + (j == labels[i] ? 2 * Math.abs(v) + 1 : 0);
+                    }
+                }
+                absSum = m == 0 ? 0 : absSum / m;
+                loss.add(kernels.squaredErrorLoss(s, labels, m, n), naive.squaredErrorLoss(s, labels, m, n), absSum, at);
+
+                float[] gRef = new float[m * n];
+                naive.squaredErrorGrad(s, labels, gRef, m, n);
+                float[] g = guarded(m * n);
+                kernels.squaredErrorGrad(s, labels, g, m, n);
+                assertSentinels(g, m * n, m * n + GUARD, at + " squaredErrorGrad");
+                for (int e = 0; e < m * n; e++) {
+                    double scaleAbs = 2.0 / m * (Math.abs(s[e]) + 1);
+                    grad.add(g[e], gRef[e], scaleAbs, at, "g", e, 0);
+                }
+
+                assertEquals(naive.countCorrect(s, labels, m, n), kernels.countCorrect(s, labels, m, n), at + " countCorrect");
+                assertUnchanged(s0, s, at + " s");
+                assertEquals(java.util.Arrays.toString(labels0), java.util.Arrays.toString(labels), at + " labels changed");
+            }
+        }
+        TestBackends.report(reporter, loss.check());
+        TestBackends.report(reporter, grad.check());
+    }
+}
