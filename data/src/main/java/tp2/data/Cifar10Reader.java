@@ -125,6 +125,7 @@ public final class Cifar10Reader {
                 String where = archive + "!" + entry.getName();
                 if (name.equals(Cifar10.META_FILE)) {
                     target.meta = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                    target.seen.add(name);
                 } else if (Cifar10.TRAIN_FILES.contains(name) || name.equals(Cifar10.TEST_FILE)) {
                     if (entry.getSize() != expected) {
                         throw new DataException(where + ": " + sizeProblem(entry.getSize()));
