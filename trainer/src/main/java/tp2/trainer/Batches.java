@@ -1,0 +1,96 @@
+package tp2.trainer;
+
+import tp2.data.Images;
+
+/**
+ * Turns images, kept as bytes, into mean-subtracted float batches while gathering them, so the
+ * data set stays at one byte a pixel and a batch costs one pass over its own pixels.
+ */
+public final class Batches {
+    private Batches() {}
+
+    /** The per-pixel mean of a set, {@code mean[c] = (1/count) sum_i pixel(i, c)}, summed exactly in long. */
+    public static float[] pixelMean(Images images) {
+        int d = Images.PIXELS;
+        long[] sums = new long[d];
+        byte[] pixels = images.pixels();
+        for (int i = 0; i < images.count(); i++) {
+            int row = i * d;
+            for (int c = 0; c < d; c++) {
+                sums[c] += pixels[row + c] & 0xFF;
+            }
+        }
+        float[] mean = new float[d];
+        for (int c = 0; c < d; c++) {
+            mean[c] = images.count() == 0 ? 0f : (float) ((double) sums[c] / images.count());
+        }
+        return mean;
+    }
+
+    /**
+     * x[b][c] = pixel(order[first + b], c) - mean[c] and labels[b] = label(order[first + b])
+     * for b in [0, m).
+     */
+    public static void gather(Images images, int[] order, int first, int m, float[] mean, float[] x, int[] labels) {
+        int d = Images.PIXELS;
+        byte[] pixels = images.pixels();
+        for (int b = 0; b < m; b++) {
+            int image = order[first + b];
+            int src = image * d;
+            int dst = b * d;
+            for (int c = 0; c < d; c++) {
+                x[dst + c] = (pixels[src + c] & 0xFF) - mean[c];
+            }
+            labels[b] = images.label(image);
+        }
+    }
+
+    /** The permutation of epoch {@code epoch} (from 0): a Fisher-Yates shuffle seeded by (seed, epoch). */
+    public static void shuffle(int[] order, long seed, int epoch) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        SplitMix64 random = new SplitMix64(SplitMix64.mix(seed) ^ SplitMix64.mix(epoch + 0x51F1L));
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    /** File order: 0, 1, 2, ... */
+    public static void identity(int[] order) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+    }
+
+    /**
+     * SplitMix64 (Steele, Lea, Flood 2014): one long of state, so a shuffle is reproducible from its
+     * seed on any JDK (java.util.Random's algorithm is specified too, but its state is not exposed).
+     */
+    static final class SplitMix64 {
+        private long state;
+
+        SplitMix64(long seed) {
+            state = seed;
+        }
+
+        static long mix(long z) {
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
+        }
+
+        long nextLong() {
+            state += 0x9E3779B97F4A7C15L;
+            return mix(state);
+        }
+
+        /** Uniform in [0, bound) up to a bias below bound / 2^64 (under 3e-15 for 50,000 images). */
+        int nextInt(int bound) {
+            return (int) Long.remainderUnsigned(nextLong(), bound);
+        }
+    }
+}

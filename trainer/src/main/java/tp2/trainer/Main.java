@@ -1,0 +1,81 @@
+package tp2.trainer;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code tp2}: the TP2 trainer's command line. Only this class prints usage errors and chooses
+ * exit codes: 0 success, 2 a usage error (bad option or value), 1 a failure at run time (bad data,
+ * diverged training, unavailable backend). Every error is one line, never a stack trace.
+ */
+@Command(name = "tp2", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Train and evaluate the TP2 two-layer network on CIFAR-10 with SIMD kernels.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class, DataCommand.class,
+                InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int USAGE = 2;
+    public static final int FAILURE = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns its exit code; used by main and by the tests. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, arguments) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage())
+                    + " (see --help)");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex));
+            return FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + message + "); give the JVM more with -Xmx";
+        }
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        if (e instanceof java.io.IOException && !(e instanceof java.nio.file.FileSystemException)) {
+            return oneLine(message);
+        }
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            return fs.getFile() + ": " + (fs.getReason() == null ? fs.getClass().getSimpleName() : fs.getReason());
+        }
+        return oneLine(message);
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version line: project version, JDK and SIMD setup. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"tp2 " + (version == null ? "dev" : version), SystemInfo.jdk(), SystemInfo.vector()};
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package tp2.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The files of a run folder: metrics.csv, metrics.json, curves.png and run.json, each replaced atomically. */
+final class RunFiles {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+
+    RunFiles(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Rows of an existing metrics.csv up to and including {@code lastEpoch} (for a resumed run). */
+    List<EpochMetrics> readHistory(int lastEpoch) throws IOException {
+        Path csv = dir.resolve("metrics.csv");
+        List<EpochMetrics> rows = new ArrayList<>();
+        if (!Files.exists(csv)) {
+            return rows;
+        }
+        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("epoch")) {
+                continue;
+            }
+            try {
+                EpochMetrics row = EpochMetrics.parseCsv(line);
+                if (row.epoch() <= lastEpoch) {
+                    rows.add(row);
+                }
+            } catch (RuntimeException e) {
+                // a damaged line of an old file is dropped, not fatal
+            }
+        }
+        return rows;
+    }
+
+    void writeMetrics(List<EpochMetrics> history) throws IOException {
+        StringBuilder csv = new StringBuilder(EpochMetrics.CSV_HEADER).append('\n');
+        for (EpochMetrics row : history) {
+            csv.append(row.csv()).append('\n');
+        }
+        replace("metrics.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        replace("metrics.json", JSON.writeValueAsBytes(history));
+        replace("curves.png", plot(history));
+    }
+
+    void writeRun(Map<String, Object> run) throws IOException {
+        replace("run.json", JSON.writeValueAsBytes(run));
+    }
+
+    /** Loss (left axis) and both accuracies (right axis) against the epoch. */
+    static byte[] plot(List<EpochMetrics> history) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(500).title("TP2 training").xAxisTitle("epoch")
+                .yAxisTitle("loss").build();
+        double[] epochs = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
+        XYSeries loss = chart.addSeries("loss", epochs, history.stream().mapToDouble(EpochMetrics::loss).toArray());
+        loss.setMarker(SeriesMarkers.CIRCLE);
+        XYSeries train = chart.addSeries("train accuracy", epochs,
+                history.stream().mapToDouble(EpochMetrics::trainAccuracy).toArray());
+        XYSeries test = chart.addSeries("test accuracy", epochs,
+                history.stream().mapToDouble(EpochMetrics::testAccuracy).toArray());
+        train.setYAxisGroup(1);
+        test.setYAxisGroup(1);
+        train.setMarker(SeriesMarkers.DIAMOND);
+        test.setMarker(SeriesMarkers.SQUARE);
+        chart.setYAxisGroupTitle(0, "loss");
+        chart.setYAxisGroupTitle(1, "accuracy");
+        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private void replace(String name, byte[] content) throws IOException {
+        Path target = dir.resolve(name);
+        Path tmp = Files.createTempFile(dir, name + ".", ".tmp");
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package tp2.trainer;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tp2.data.Cifar10;
+import tp2.kernels.Backend;
+
+/** {@code tp2 train}: the full TP2 training. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train the two-layer network (3072 -> 100 sigmoid -> 10 linear, squared error, L2) "
+                + "with mini-batch SGD, printing one line per epoch.")
+final class TrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Kernels: naive, blocked or simd (default: simd when the Vector API is available, else blocked)")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: all cores); "
+            + "results do not depend on N")
+    Integer threads;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "128", description = "Images per SGD step (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Learning rate (default: ${DEFAULT-VALUE})")
+    float lr;
+
+    @Option(names = "--reg", paramLabel = "L2", defaultValue = "1e-4", description = "L2 regularisation (default: ${DEFAULT-VALUE})")
+    float reg;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs in all, resumed ones included (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the initial weights and of every epoch's shuffle (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--no-shuffle", description = "Keep the training set in file order")
+    boolean noShuffle;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder for metrics, plot and checkpoint "
+            + "(default: runs/<timestamp>, or the checkpoint's folder with --resume)")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue from a checkpoint (its hyperparameters and seed are used)")
+    Path resume;
+
+    @Option(names = "--init", paramLabel = "DIR", description = "Start from W1.npy (3073x100) and W2.npy (101x10), float32 C order")
+    Path init;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cli = spec.commandLine();
+        PrintWriter stdout = cli.getOut();
+        TrainConfig config = validate(cli);
+        Cifar10 data = dataOptions.load(cli, stdout);
+        stdout.printf("tp2 train: backend %s, %d thread%s, %s%n", config.backend().cliName(), config.threads(),
+                config.threads() == 1 ? "" : "s", SystemInfo.vector());
+        stdout.printf("  data %s: %,d training and %,d test images%n", dataOptions.describe(), data.train().count(),
+                data.test().count());
+        stdout.printf("  batch %d, lr %s, reg %s, epochs %d, seed %d%s, out %s%s%n", config.batchSize(), config.lr(),
+                config.reg(), config.epochs(), config.seed(), config.shuffle() ? "" : ", no shuffle", config.out(),
+                config.resume() != null ? ", resuming " + config.resume() : "");
+        stdout.flush();
+        new RunFiles(config.out()).writeRun(runInfo(config));
+        Trainer.Result result = new Trainer(config, data, stdout, ConsoleProgress.training()).run();
+        if (!result.history().isEmpty()) {
+            stdout.printf("test accuracy %.2f%% after %d epochs; wrote %s%n", 100 * result.last().testAccuracy(),
+                    result.last().epoch(), config.out().resolve("model.ckpt"));
+        }
+        return 0;
+    }
+
+    /** Turns the options into a configuration, or a ParameterException (exit code 2) naming the option. */
+    TrainConfig validate(CommandLine cli) throws IOException, Checkpoint.CheckpointException {
+        Backend chosen;
+        try {
+            chosen = backend == null ? Backend.best() : Backend.fromName(backend);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, "--backend: " + e.getMessage());
+        }
+        int threadCount = threads == null ? SystemInfo.cores() : threads;
+        if (threadCount < 1 || threadCount > 1024) {
+            throw new CommandLine.ParameterException(cli, "--threads must be between 1 and 1024, got " + threadCount);
+        }
+        if (batchSize < 1) {
+            throw new CommandLine.ParameterException(cli, "--batch-size must be at least 1, got " + batchSize);
+        }
+        if (epochs < 1) {
+            throw new CommandLine.ParameterException(cli, "--epochs must be at least 1, got " + epochs);
+        }
+        if (!Float.isFinite(lr) || lr <= 0) {
+            throw new CommandLine.ParameterException(cli, "--lr must be a finite number above 0, got " + lr);
+        }
+        if (!Float.isFinite(reg) || reg < 0) {
+            throw new CommandLine.ParameterException(cli, "--reg must be a finite number, 0 or more, got " + reg);
+        }
+        if (resume != null && init != null) {
+            throw new CommandLine.ParameterException(cli, "--resume and --init cannot be used together");
+        }
+        if (resume != null && !Files.isRegularFile(resume)) {
+            throw new CommandLine.ParameterException(cli, "--resume " + resume + ": no such file");
+        }
+        if (init != null && !Files.isDirectory(init)) {
+            throw new CommandLine.ParameterException(cli, "--init " + init + ": no such folder");
+        }
+        Path dir = out;
+        if (dir == null) {
+            dir = resume != null ? resume.toAbsolutePath().getParent()
+                    : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        checkWritable(cli, dir);
+        TrainConfig config = new TrainConfig(chosen, threadCount, batchSize, lr, reg, epochs, seed, !noShuffle, dir,
+                resume, init);
+        if (resume != null) {
+            Checkpoint c = Checkpoint.load(resume);
+            config = new TrainConfig(chosen, threadCount, c.batchSize, c.lr, c.reg, epochs, c.seed, c.shuffle, dir,
+                    resume, null);
+            if (c.epoch >= epochs) {
+                throw new CommandLine.ParameterException(cli, "--epochs " + epochs + ": the checkpoint already has "
+                        + c.epoch + " epochs; ask for more");
+            }
+        }
+        String reason = chosen.unavailableReason();
+        if (reason != null) {
+            throw new tp2.kernels.BackendUnavailableException("--backend " + chosen.cliName() + ": " + reason);
+        }
+        return config;
+    }
+
+    private static void checkWritable(CommandLine cli, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new CommandLine.ParameterException(cli, "--out " + dir + ": cannot write there (" + Main.describe(e) + ")");
+        }
+    }
+
+    private Map<String, Object> runInfo(TrainConfig config) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("jdk", SystemInfo.jdk());
+        run.put("cpu", SystemInfo.cpu());
+        run.put("cores", SystemInfo.cores());
+        run.put("vector", SystemInfo.vector());
+        run.put("backend", config.backend().cliName());
+        run.put("threads", config.threads());
+        run.put("batch_size", config.batchSize());
+        run.put("lr", config.lr());
+        run.put("reg", config.reg());
+        run.put("epochs", config.epochs());
+        run.put("seed", config.seed());
+        run.put("shuffle", config.shuffle());
+        run.put("hidden", TrainConfig.HIDDEN);
+        run.put("w1_init_std", TrainConfig.W1_STD);
+        run.put("w2_init_std", TrainConfig.W2_STD);
+        run.put("data", dataOptions.describe());
+        run.put("resume", config.resume() == null ? null : config.resume().toString());
+        run.put("init", config.init() == null ? null : config.init().toString());
+        run.put("started", LocalDateTime.now().toString());
+        return run;
+    }
+}

@@ -1,0 +1,204 @@
+package tp2.trainer;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import tp2.data.Cifar10;
+import tp2.data.Images;
+import tp2.kernels.Kernels;
+import tp2.kernels.ParallelKernels;
+
+/**
+ * The TP2 training: mini-batch SGD over the shuffled training set, test accuracy after every
+ * epoch, metrics and a checkpoint written after every epoch. The epoch loop reads like the
+ * algorithm: gather, forward, loss, backward, update.
+ */
+public final class Trainer {
+    /** Images per evaluation batch (any size gives the same predictions). */
+    static final int EVAL_BATCH = 500;
+
+    private final TrainConfig config;
+    private final Cifar10 data;
+    private final PrintWriter out;
+    private final Progress progress;
+
+    /** Called per step, for a progress bar; the default does nothing. */
+    public interface Progress {
+        void epochStarted(int epoch, int steps);
+
+        void stepDone();
+
+        void epochDone();
+
+        Progress NONE = new Progress() {
+            @Override
+            public void epochStarted(int epoch, int steps) {}
+
+            @Override
+            public void stepDone() {}
+
+            @Override
+            public void epochDone() {}
+        };
+    }
+
+    /** The training stopped because the loss or a weight became NaN or infinite. */
+    public static final class DivergedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public DivergedException(String message) {
+            super(message);
+        }
+    }
+
+    /** What a finished run leaves: its metrics and final weights. */
+    public record Result(List<EpochMetrics> history, Network network, float[] mean) {
+        public EpochMetrics last() {
+            return history.get(history.size() - 1);
+        }
+    }
+
+    public Trainer(TrainConfig config, Cifar10 data, PrintWriter out, Progress progress) {
+        this.config = config;
+        this.data = data;
+        this.out = out;
+        this.progress = progress;
+    }
+
+    public Result run() throws IOException, DivergedException, Checkpoint.CheckpointException, Npy.NpyException {
+        Images train = data.train();
+        int k = Images.PIXELS;
+        int classes = Cifar10.CLASSES;
+        int batch = config.batchSize();
+        Network network = new Network(k, TrainConfig.HIDDEN, classes, Math.max(batch, EVAL_BATCH));
+        float[] mean;
+        int startEpoch = 0;
+        List<EpochMetrics> history = new ArrayList<>();
+        Path outDir = config.out();
+        Files.createDirectories(outDir);
+        RunFiles files = new RunFiles(outDir);
+
+        if (config.resume() != null) {
+            Checkpoint c = Checkpoint.load(config.resume());
+            if (c.k != k || c.hidden != TrainConfig.HIDDEN || c.classes != classes) {
+                throw new Checkpoint.CheckpointException(config.resume() + ": shapes " + c.k + "-" + c.hidden + "-"
+                        + c.classes + " do not match this network's " + k + "-" + TrainConfig.HIDDEN + "-" + classes);
+            }
+            System.arraycopy(c.w1, 0, network.w1, 0, c.w1.length);
+            System.arraycopy(c.w2, 0, network.w2, 0, c.w2.length);
+            mean = c.mean;
+            startEpoch = c.epoch;
+            history.addAll(files.readHistory(startEpoch));
+        } else {
+            mean = Batches.pixelMean(train);
+            if (config.init() != null) {
+                float[] w1 = Npy.read(config.init().resolve("W1.npy"), k + 1, TrainConfig.HIDDEN);
+                float[] w2 = Npy.read(config.init().resolve("W2.npy"), TrainConfig.HIDDEN + 1, classes);
+                System.arraycopy(w1, 0, network.w1, 0, w1.length);
+                System.arraycopy(w2, 0, network.w2, 0, w2.length);
+            } else {
+                network.initialize(new Random(config.seed()), TrainConfig.W1_STD, TrainConfig.W2_STD);
+            }
+        }
+
+        try (ParallelKernels kernels = new ParallelKernels(config.backend().create(), config.threads())) {
+            float[] x = new float[network.maxBatch() * k];   // batch x 3072, mean-subtracted
+            int[] labels = new int[network.maxBatch()];
+            int[] order = new int[train.count()];
+            int steps = (train.count() + batch - 1) / batch;   // the last partial batch is used
+            Network.StepResult step = new Network.StepResult();
+            Path checkpoint = outDir.resolve("model.ckpt");
+
+            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+                if (config.shuffle()) {
+                    Batches.shuffle(order, config.seed(), epoch);
+                } else {
+                    Batches.identity(order);
+                }
+                progress.epochStarted(epoch + 1, steps);
+                double lossSum = 0;
+                long correct = 0;
+                long start = System.nanoTime();
+                for (int s = 0; s < steps; s++) {
+                    int first = s * batch;
+                    int m = Math.min(batch, train.count() - first);
+                    Batches.gather(train, order, first, m, mean, x, labels);
+                    network.step(kernels, x, labels, m, config.lr(), config.reg(), step);
+                    String bad = !Float.isFinite(step.loss) ? "loss is " + step.loss : network.firstNonFiniteWeight();
+                    if (bad != null) {
+                        throw new DivergedException(String.format(Locale.ROOT,
+                                "training diverged at epoch %d, step %d of %d: %s; %s", epoch + 1, s + 1, steps, bad,
+                                Files.exists(checkpoint) ? "the last good checkpoint is " + checkpoint + " (epoch "
+                                        + epoch + ")" : "no checkpoint was written yet")
+                                + "; try a smaller --lr");
+                    }
+                    lossSum += (double) step.loss * m;
+                    correct += step.correct;
+                    progress.stepDone();
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                progress.epochDone();
+                double testAccuracy = accuracy(kernels, network, data.test(), mean, x, labels, null);
+                double loss = lossSum / train.count() + config.reg() * network.halfSquaredNorm();
+                EpochMetrics row = new EpochMetrics(epoch + 1, loss, (double) correct / train.count(), testAccuracy,
+                        seconds, train.count() / seconds);
+                history.add(row);
+                out.println(format(row, config.epochs()));
+                out.flush();
+                // Every epoch's shuffle derives from (seed, epoch), so the seed is the whole RNG state.
+                new Checkpoint(k, TrainConfig.HIDDEN, classes, batch, config.lr(), config.reg(), config.seed(),
+                        config.shuffle(), epoch + 1, config.seed(), mean, network.w1, network.w2).save(checkpoint);
+                files.writeMetrics(history);
+            }
+        }
+        return new Result(history, network, mean);
+    }
+
+    static String format(EpochMetrics row, int epochs) {
+        int width = Integer.toString(epochs).length();
+        return String.format(Locale.ROOT, "epoch %" + width + "d/%d  loss %.4f  train %6.2f%%  test %6.2f%%  %6.2f s  %,8.0f img/s",
+                row.epoch(), epochs, row.loss(), 100 * row.trainAccuracy(), 100 * row.testAccuracy(), row.trainSeconds(),
+                row.imagesPerSecond());
+    }
+
+    /**
+     * Accuracy of {@code network} on {@code images}, in batches; when {@code confusion} is not null
+     * it receives counts [true label][predicted].
+     */
+    public static double accuracy(Kernels kernels, Network network, Images images, float[] mean, float[] x, int[] labels,
+                                  long[][] confusion) {
+        int[] order = new int[images.count()];
+        Batches.identity(order);
+        int batch = Math.min(network.maxBatch(), EVAL_BATCH);
+        long correct = 0;
+        int classes = network.classes();
+        for (int first = 0; first < images.count(); first += batch) {
+            int m = Math.min(batch, images.count() - first);
+            Batches.gather(images, order, first, m, mean, x, labels);
+            float[] scores = network.forward(kernels, x, m);
+            correct += kernels.countCorrect(scores, labels, m, classes);
+            if (confusion != null) {
+                for (int i = 0; i < m; i++) {
+                    confusion[labels[i]][argmax(scores, i * classes, classes)]++;
+                }
+            }
+        }
+        return images.count() == 0 ? 0 : (double) correct / images.count();
+    }
+
+    /** The same argmax as {@link Kernels#countCorrect}: first index of the largest value. */
+    static int argmax(float[] s, int offset, int n) {
+        int best = 0;
+        for (int j = 1; j < n; j++) {
+            if (s[offset + j] > s[offset + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+}
