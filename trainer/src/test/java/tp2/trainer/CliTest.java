@@ -1,0 +1,144 @@
+package tp2.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line: bad input is one line and exit code 2; a small end-to-end run works. */
+class CliTest {
+    @TempDir
+    Path tmp;
+    private Path data;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void smallData() throws Exception {
+        data = Generated.writeFolder(tmp.resolve("cifar"), 40, 21);
+    }
+
+    private String[] train(String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--records-per-file", "40",
+                "--batch-size", "16", "--out", tmp.resolve("run").toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(new String[0]);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--backend=fast       | --backend: unknown backend 'fast'",
+        "--batch-size=0       | --batch-size must be at least 1, got 0",
+        "--batch-size=-5      | --batch-size must be at least 1, got -5",
+        "--epochs=0           | --epochs must be at least 1, got 0",
+        "--epochs=-1          | --epochs must be at least 1, got -1",
+        "--threads=0          | --threads must be between 1 and 1024, got 0",
+        "--threads=-2         | --threads must be between 1 and 1024, got -2",
+        "--lr=NaN             | --lr must be a finite number above 0, got NaN",
+        "--lr=Infinity        | --lr must be a finite number above 0, got Infinity",
+        "--lr=0               | --lr must be a finite number above 0, got 0.0",
+        "--lr=-1e-3           | --lr must be a finite number above 0",
+        "--reg=-1             | --reg must be a finite number, 0 or more, got -1.0",
+        "--batch-size=abc     | Invalid value for option '--batch-size'",
+        "--bogus              | Unknown option: '--bogus'",
+        "--resume=/nonexistent/model.ckpt | --resume /nonexistent/model.ckpt: no such file",
+    })
+    void badOptionsAreOneLineAndExitCodeTwo(String option, String expected) {
+        Run r = run(train(option));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void aMissingDataFolderIsAUsageError() {
+        Run r = run("train", "--data", tmp.resolve("nowhere").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--data " + tmp.resolve("nowhere") + ": no such folder or file"), r.err());
+    }
+
+    @Test
+    void anUnwritableOutIsAUsageError() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Run r = run(train("--out", file.resolve("sub").toString()));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--out " + file.resolve("sub") + ": cannot write there"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void damagedDataIsARuntimeFailureNamingTheFile() throws Exception {
+        Files.write(data.resolve("data_batch_2.bin"), new byte[10]);
+        Run r = run(train());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("data_batch_2.bin: expected"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void trainEvaluateExportAndInitEndToEnd() throws Exception {
+        Run trained = run(train("--epochs", "2", "--backend", "blocked", "--threads", "2"));
+        assertEquals(0, trained.code(), trained.err());
+        assertTrue(trained.out().contains("epoch 1/2"), trained.out());
+        assertTrue(trained.out().contains("epoch 2/2"), trained.out());
+        Path runDir = tmp.resolve("run");
+        for (String file : new String[] {"metrics.csv", "metrics.json", "curves.png", "run.json", "model.ckpt"}) {
+            assertTrue(Files.size(runDir.resolve(file)) > 0, file);
+        }
+        assertEquals(EpochMetrics.CSV_HEADER, Files.readAllLines(runDir.resolve("metrics.csv")).get(0));
+        assertTrue(Files.readString(runDir.resolve("run.json")).contains("\"backend\" : \"blocked\""));
+
+        Path ckpt = runDir.resolve("model.ckpt");
+        Run evaluated = run("evaluate", "--checkpoint", ckpt.toString(), "--data", data.toString(),
+                "--records-per-file", "40");
+        assertEquals(0, evaluated.code(), evaluated.err());
+        assertTrue(evaluated.out().contains("test accuracy"), evaluated.out());
+        assertTrue(evaluated.out().contains("airplane"), evaluated.out());
+        assertEquals(12, evaluated.out().lines().count(), evaluated.out());
+
+        Path npy = tmp.resolve("npy");
+        Run exported = run("export", "--checkpoint", ckpt.toString(), "--npy", npy.toString());
+        assertEquals(0, exported.code(), exported.err());
+        Checkpoint c = Checkpoint.load(ckpt);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c.w1, Npy.read(npy.resolve("W1.npy"), 3073, 100));
+
+        Run fromInit = run(train("--epochs", "1", "--init", npy.toString(), "--out", tmp.resolve("run2").toString()));
+        assertEquals(0, fromInit.code(), fromInit.err());
+
+        Run resumed = run(train("--epochs", "3", "--resume", ckpt.toString()));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("epoch 3/3") && !resumed.out().contains("epoch 1/3"), resumed.out());
+    }
+
+    @Test
+    void infoAndHelpWork() {
+        Run info = run("info");
+        assertEquals(0, info.code());
+        assertTrue(info.out().contains("backend  naive    usable"), info.out());
+        Run help = run("train", "--help");
+        assertEquals(0, help.code());
+        for (String option : new String[] {"--backend", "--threads", "--batch-size", "--lr", "--reg", "--epochs",
+            "--seed", "--no-shuffle", "--out", "--resume", "--init", "--data"}) {
+            assertTrue(help.out().contains(option), option + " in\n" + help.out());
+        }
+    }
+}
