@@ -1,0 +1,129 @@
+package tp2.bench;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import tp2.kernels.Kernels;
+
+/**
+ * The element-wise kernels of a training step, per backend, at batch 32, 128 and 512:
+ * sigmoid and its backward multiply on the hidden layer (m x 100), the squared-error loss, its
+ * gradient and the argmax count on the scores (m x 10), and the SGD update of W1 (3073 x 100, the
+ * same size at every batch). sigmoid writes to a separate output so every call sees the same
+ * inputs. sigmoidBackward works in place and would shrink g by up to 4x a call into slow
+ * subnormals, so each call first restores g with one arraycopy (included in its time: about as much
+ * memory traffic as the kernel itself). sgdUpdate rewrites W1 in place, which drifts the values but
+ * not the work. Setup checks each backend against naive. Run with
+ * {@code java -jar benchmarks/target/benchmarks.jar ElementwiseBenchmark -p m=128}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {Jvm.VECTOR, Jvm.IGNORE_UNKNOWN, Jvm.NATIVE_ACCESS, Jvm.UNSAFE, Jvm.HEAP})
+public class ElementwiseBenchmark {
+    static final int HIDDEN = 100;
+    static final int CLASSES = 10;
+    static final int W1 = 3073 * 100;
+
+    @Param({"naive", "blocked", "simd"})
+    public String backend;
+
+    @Param({"32", "128", "512"})
+    public int m;
+
+    private Kernels kernels;
+    private float[] z;       // m x 100 pre-activations
+    private float[] s;       // m x 100 activations
+    private float[] g;       // m x 100 gradient
+    private float[] g0;      // its initial values
+    private float[] scores;  // m x 10
+    private float[] grad;    // m x 10
+    private int[] labels;    // m
+    private float[] w;       // W1
+    private float[] dw;      // dW1
+
+    @Setup
+    public void setup() {
+        Random random = new Random(7);
+        z = Layer.gaussian(random, m * HIDDEN);
+        for (int e = 0; e < z.length; e++) {
+            z[e] *= 4f;
+        }
+        s = new float[m * HIDDEN];
+        g0 = Layer.gaussian(random, m * HIDDEN);
+        g = g0.clone();
+        scores = Layer.gaussian(random, m * CLASSES);
+        grad = new float[m * CLASSES];
+        labels = new int[m];
+        for (int i = 0; i < m; i++) {
+            labels[i] = random.nextInt(CLASSES);
+        }
+        w = Layer.gaussian(random, W1);
+        dw = Layer.gaussian(random, W1);
+        kernels = Layer.create(backend);
+
+        float[] expected = new float[s.length];
+        Layer.NAIVE.sigmoid(z, expected, 0, z.length);
+        kernels.sigmoid(z, s, 0, z.length);
+        for (int e = 0; e < s.length; e++) {
+            if (!(Math.abs(s[e] - expected[e]) <= 8 * Math.ulp(expected[e]) + Float.MIN_NORMAL)) {
+                throw new IllegalStateException(backend + " sigmoid disagrees with naive at " + e);
+            }
+        }
+        float loss = kernels.squaredErrorLoss(scores, labels, m, CLASSES);
+        float lossRef = Layer.NAIVE.squaredErrorLoss(scores, labels, m, CLASSES);
+        if (!(Math.abs(loss - lossRef) <= 1e-5 * Math.abs(lossRef) + 1e-6)) {
+            throw new IllegalStateException(backend + " squaredErrorLoss " + loss + " vs naive " + lossRef);
+        }
+        if (kernels.countCorrect(scores, labels, m, CLASSES) != Layer.NAIVE.countCorrect(scores, labels, m, CLASSES)) {
+            throw new IllegalStateException(backend + " countCorrect disagrees with naive");
+        }
+    }
+
+    @Benchmark
+    public float[] sigmoid() {
+        kernels.sigmoid(z, s, 0, z.length);
+        return s;
+    }
+
+    @Benchmark
+    public float[] sigmoidBackward() {
+        System.arraycopy(g0, 0, g, 0, g.length);
+        kernels.sigmoidBackward(s, g, 0, g.length);
+        return g;
+    }
+
+    @Benchmark
+    public float squaredErrorLoss() {
+        return kernels.squaredErrorLoss(scores, labels, m, CLASSES);
+    }
+
+    @Benchmark
+    public float[] squaredErrorGrad() {
+        kernels.squaredErrorGrad(scores, labels, grad, m, CLASSES);
+        return grad;
+    }
+
+    @Benchmark
+    public int countCorrect() {
+        return kernels.countCorrect(scores, labels, m, CLASSES);
+    }
+
+    @Benchmark
+    public float[] sgdUpdate() {
+        kernels.sgdUpdate(w, dw, 1e-3f, 1e-4f, 0, W1);
+        return w;
+    }
+}

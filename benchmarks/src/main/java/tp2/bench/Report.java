@@ -1,0 +1,145 @@
+package tp2.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * The markdown table and bar chart of a JMH run: per kernel and backend, score +- error, GFLOP/s,
+ * % of the FMA peak measured in the same run, speed-up over naive and ratio to OpenBLAS.
+ */
+public final class Report {
+    private final List<BenchResult> results;
+
+    public Report(List<BenchResult> results) {
+        this.results = results;
+    }
+
+    /** GFLOP/s of the one-thread FMA peak in this run, or NaN when it was not run. */
+    public double peakGflops() {
+        return results.stream().filter(r -> r.shortName().equals("PeakBenchmark.fmaPeak")).mapToDouble(Flops::gflops)
+                .findFirst().orElse(Double.NaN);
+    }
+
+    BenchResult find(String shortName, Map<String, String> params) {
+        for (BenchResult r : results) {
+            if (r.shortName().equals(shortName) && r.params().entrySet().containsAll(params.entrySet())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** naive's time over this one's for the same kernel and shape, or NaN. */
+    double speedupOverNaive(BenchResult r) {
+        if (r.param("backend") == null) {
+            return Double.NaN;
+        }
+        Map<String, String> params = new LinkedHashMap<>(r.params());
+        params.put("backend", "naive");
+        BenchResult naive = find(r.shortName(), params);
+        return naive == null ? Double.NaN : naive.secondsPerCall() / r.secondsPerCall();
+    }
+
+    /** OpenBLAS's time over this one's (1 = as fast as OpenBLAS), or NaN. */
+    double ratioToOpenBlas(BenchResult r) {
+        String twin = Flops.openBlasTwin(r);
+        if (twin == null) {
+            return Double.NaN;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("m", r.param("m"));
+        params.put("layer", r.param("layer"));
+        params.put("threads", "1");
+        BenchResult blas = find(twin, params);
+        return blas == null ? Double.NaN : blas.secondsPerCall() / r.secondsPerCall();
+    }
+
+    public String markdown(String header) {
+        double peak = peakGflops();
+        StringBuilder md = new StringBuilder(header).append("\n\n");
+        md.append("| kernel | shape | backend | time per call | GFLOP/s | % of peak | vs naive | vs OpenBLAS |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (BenchResult r : results) {
+            double gflops = Flops.gflops(r);
+            String name = r.shortName();
+            String time = String.format(Locale.ROOT, "%s ± %s %s", fmt(r.score()), Double.isNaN(r.error()) ? "?" : fmt(r.error()),
+                    r.unit());
+            String extra = "";
+            if (name.equals("EpochBenchmark.epoch")) {
+                extra = String.format(Locale.ROOT, " (%,.0f img/s)", EpochBenchmark.IMAGES / r.secondsPerCall());
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s%s | %s | %s | %s | %s |%n", name, r.shapeKey(),
+                    r.param("backend") == null ? "—" : r.param("backend"), time, extra, fmt(gflops),
+                    Double.isNaN(gflops) || Double.isNaN(peak) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak),
+                    ratio(speedupOverNaive(r)), ratio(ratioToOpenBlas(r))));
+        }
+        md.append(String.format(Locale.ROOT, "%nPeak: %s GFLOP/s on one thread (PeakBenchmark.fmaPeak, this run). "
+                + "\"vs naive\" is naive's time over the row's; \"vs OpenBLAS\" is OpenBLAS's time over the row's "
+                + "(1.00x = as fast as OpenBLAS on one thread).%n", fmt(peak)));
+        return md.toString();
+    }
+
+    private static String ratio(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.2fx", v);
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        double a = Math.abs(v);
+        return String.format(Locale.ROOT, a >= 100 ? "%,.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3g", v);
+    }
+
+    /** GFLOP/s of the matmul kernels per backend, with OpenBLAS as one more series. */
+    public byte[] chart(String title) throws IOException {
+        Map<String, Map<String, Double>> series = new LinkedHashMap<>();
+        List<String> categories = new ArrayList<>();
+        for (BenchResult r : results) {
+            double gflops = Flops.gflops(r);
+            if (Double.isNaN(gflops) || r.shortName().startsWith("PeakBenchmark")) {
+                continue;
+            }
+            String kernel = r.shortName().startsWith("OpenBlasBenchmark")
+                    ? (r.method().equals("forward") ? "matmulBias" : "matmulGradW") : r.method();
+            String category = kernel + " " + r.param("m") + "x" + r.param("layer");
+            if (!categories.contains(category)) {
+                categories.add(category);
+            }
+            String name = r.param("backend") != null ? r.param("backend") : "OpenBLAS";
+            series.computeIfAbsent(name, s -> new LinkedHashMap<>()).put(category, gflops);
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(1100).height(550).title(title).xAxisTitle("kernel and shape")
+                .yAxisTitle("GFLOP/s").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setXAxisLabelRotation(20);
+        if (categories.isEmpty()) {
+            categories.add("no matmul results");
+            series.put("none", Map.of("no matmul results", 0.0));
+        }
+        for (Map.Entry<String, Map<String, Double>> s : series.entrySet()) {
+            List<Double> values = new ArrayList<>();
+            for (String c : categories) {
+                values.add(s.getValue().getOrDefault(c, 0.0));
+            }
+            chart.addSeries(s.getKey(), categories, values);
+        }
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    public void write(Path dir, String header) throws IOException {
+        Files.writeString(dir.resolve("report.md"), markdown(header), StandardCharsets.UTF_8);
+        Files.write(dir.resolve("report.png"), chart("tp2-kernels: GFLOP/s per kernel and backend"));
+    }
+}
