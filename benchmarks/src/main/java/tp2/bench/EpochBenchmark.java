@@ -99,7 +99,7 @@ public class EpochBenchmark {
         double lossSum = 0;
         for (int first = 0; first < train.count(); first += batch) {
             int m = Math.min(batch, train.count() - first);
-            Batches.gather(train, order, first, m, mean, x, labels);
+            Batches.gather(kernels, train, order, first, m, mean, x, labels);
             network.step(kernels, x, labels, m, TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_REG, step);
             lossSum += step.loss;
         }

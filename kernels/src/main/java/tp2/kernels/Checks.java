@@ -74,6 +74,31 @@ final class Checks {
         distinct("squaredErrorGrad", "g", g, "s", s);
     }
 
+    static void gather(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int from, int to) {
+        if (pixels == null || order == null || mean == null || x == null) {
+            throw new IllegalArgumentException("gatherCentered: an array is null");
+        }
+        if (m < 0 || d < 0) {
+            throw new IllegalArgumentException("gatherCentered: negative dimension m=" + m + ", d=" + d);
+        }
+        if (first < 0 || (long) first + m > order.length) {
+            throw new IllegalArgumentException("gatherCentered: rows [" + first + ", " + ((long) first + m)
+                    + ") of order do not fit its " + order.length + " entries");
+        }
+        if (mean.length < d) {
+            throw new IllegalArgumentException("gatherCentered: mean has " + mean.length + " floats, d = " + d + " needs " + d);
+        }
+        length("gatherCentered", "x", x, (long) m * d, "m x d", m, d);
+        range("gatherCentered", from, to, m, "m");
+    }
+
+    static void imageIndex(int image, long images, int row) {
+        if (image < 0 || image >= images) {
+            throw new IllegalArgumentException("gatherCentered: row " + row + " asks for image " + image
+                    + ", outside the " + images + " images");
+        }
+    }
+
     private static void dims(String op, int m, int k, int n) {
         if (m < 0 || k < 0 || n < 0) {
             throw new IllegalArgumentException(op + ": negative dimension m=" + m + ", k=" + k + ", n=" + n);

@@ -123,7 +123,9 @@ public interface Kernels {
 
     /**
      * The number of rows whose argmax equals the label. The argmax is the first index of the
-     * largest value (as NumPy's); NaN never wins a comparison, so a row of NaN has argmax 0.
+     * largest value, as NumPy's: scanning left to right, an index replaces the best so far only
+     * when its value is strictly greater, so ties keep the first index and a NaN neither wins
+     * nor is beaten (a NaN in column 0 keeps the argmax at 0).
      */
     int countCorrect(float[] s, int[] labels, int m, int n);
 
@@ -134,6 +136,28 @@ public interface Kernels {
      * </pre>
      * The L2 term applies to every element it is given, bias rows included (as in TP2).
      * {@code w} is read and overwritten; {@code dw} is read; they must be different arrays.
+     *
+     * @return a finiteness probe of the updated weights, found in the same pass: 0 when every
+     *     updated w[e] is finite, NaN when any is NaN or infinite (the training watchdog's check)
      */
-    void sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to);
+    float sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to);
+
+    /**
+     * Gathers images by index and centres them, converting bytes to floats on the way, for rows
+     * b in [from, to):
+     * <pre>
+     *   pixels  count x d unsigned bytes, row-major (one image a row)
+     *   order   image indices; order[first + b] is the image of row b
+     *   mean    d floats
+     *   x       m x d floats, row-major; rows [from, to) overwritten
+     * x[b][c] = (pixels[order[first + b] * d + c] &amp; 0xFF) - mean[c]
+     * </pre>
+     * One rounding per element, so every backend gives the same bits. An index outside the
+     * images throws {@link IllegalArgumentException}.
+     */
+    void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int from, int to);
+
+    default void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d) {
+        gatherCentered(pixels, order, first, mean, x, m, d, 0, m);
+    }
 }

@@ -118,10 +118,26 @@ public final class NaiveKernels implements Kernels {
     }
 
     @Override
-    public void sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
+    public float sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
         Checks.elementwise("sgdUpdate", "dw", dw, "w", w, from, to, false);
+        float probe = 0f;
         for (int e = from; e < to; e++) {
             w[e] = w[e] - lr * (dw[e] + reg * w[e]);
+            probe += w[e] * 0f;   // 0 for a finite weight, NaN for NaN or an infinity
+        }
+        return probe;
+    }
+
+    @Override
+    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d,
+                               int from, int to) {
+        Checks.gather(pixels, order, first, mean, x, m, d, from, to);
+        for (int b = from; b < to; b++) {
+            int image = order[first + b];
+            Checks.imageIndex(image, d == 0 ? Long.MAX_VALUE : pixels.length / d, b);
+            for (int c = 0; c < d; c++) {
+                x[b * d + c] = (pixels[image * d + c] & 0xFF) - mean[c];
+            }
         }
     }
 }

@@ -31,6 +31,10 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private int argTo;
     private float argLr;
     private float argReg;
+    private byte[] argBytes;
+    private int[] argOrder;
+    private int argFirst;
+    private final float[] probes;   // one finiteness probe per part of an sgdUpdate
 
     private final WorkerPool.Slice matmulBiasSlice;
     private final WorkerPool.Slice matmulBiasSigmoidSlice;
@@ -39,11 +43,13 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private final WorkerPool.Slice sigmoidSlice;
     private final WorkerPool.Slice sigmoidBackwardSlice;
     private final WorkerPool.Slice sgdUpdateSlice;
+    private final WorkerPool.Slice gatherSlice;
 
     /** {@code backend} split over {@code threads} threads (the caller's included). */
     public ParallelKernels(Kernels backend, int threads) {
         this.backend = backend;
         this.pool = new WorkerPool(threads);
+        this.probes = new float[threads];
         matmulBiasSlice = (part, parts) -> backend.matmulBias(arg0, arg1, arg2,
                 argM, argK, argN, rowSplit(part, parts), rowSplit(part + 1, parts));
         matmulBiasSigmoidSlice = (part, parts) -> backend.matmulBiasSigmoid(arg0,
@@ -56,8 +62,11 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
                 alignedSplit(part, parts), alignedSplit(part + 1, parts));
         sigmoidBackwardSlice = (part, parts) -> backend.sigmoidBackward(arg0, arg1,
                 alignedSplit(part, parts), alignedSplit(part + 1, parts));
-        sgdUpdateSlice = (part, parts) -> backend.sgdUpdate(arg0, arg1, argLr, argReg,
+        sgdUpdateSlice = (part, parts) -> probes[part] = backend.sgdUpdate(arg0, arg1, argLr, argReg,
                 alignedSplit(part, parts), alignedSplit(part + 1, parts));
+        gatherSlice = (part, parts) -> backend.gatherCentered(argBytes, argOrder, argFirst, arg0, arg1, argM, argK,
+                rowSplit(part, parts), rowSplit(part + 1, parts));
+
     }
 
     public int threads() {
@@ -160,11 +169,27 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     }
 
     @Override
-    public void sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
+    public float sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
         Checks.elementwise("sgdUpdate", "dw", dw, "w", w, from, to, false);
         argLr = lr;
         argReg = reg;
+        java.util.Arrays.fill(probes, 0f);
         elementCall(sgdUpdateSlice, w, dw, from, to);
+        float probe = 0f;
+        for (float p : probes) {
+            probe += p;
+        }
+        return probe;
+    }
+
+    @Override
+    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d,
+                               int from, int to) {
+        Checks.gather(pixels, order, first, mean, x, m, d, from, to);
+        argBytes = pixels;
+        argOrder = order;
+        argFirst = first;
+        matrixCall(gatherSlice, mean, x, null, m, d, 0, from, to, (long) (to - from) * d);
     }
 
     @Override

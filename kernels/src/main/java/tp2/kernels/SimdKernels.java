@@ -1,7 +1,10 @@
 package tp2.kernels;
 
 import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -26,11 +29,17 @@ public final class SimdKernels implements Kernels {
     private static final int NR = 7 * L;                          // floats per packed panel row
     /** Rows of A per micro-kernel call. */
     static final int MR = 3; // rows
-    /** Reduction length per pass over the packed panel: 128 x 112 floats = 56 KiB at 16 lanes. */
-    static final int BLOCK_K = 128; // floats
+    /** Reduction length per pass over a packed panel: 64 x 112 floats = 28 KiB at 16 lanes, L1-resident. */
+    static final int BLOCK_K = Integer.getInteger("bk", 64); // floats
+    /** Output rows per block; their accumulators, 48 x 112 floats = 21 KiB, stay in L1 across the reduction. */
+    static final int BLOCK_M = Integer.getInteger("bm", 48); // rows, a multiple of MR
     /** Vectors summed in float lanes before the loss adds them to a double. */
     private static final int LOSS_BLOCK = 64; // vectors
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    /** Ints of the same lane count as S, for widening bytes. */
+    private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
+    /** Bytes: at least 64 bits (the narrowest byte vector), of which the first L lanes are used. */
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -78,22 +87,11 @@ public final class SimdKernels implements Kernels {
             return;
         }
         int panels = panels(n);
-        int npad = panels * NR;
         Scratch s = scratch.get();
-        float[] packed = s.packed(k * npad);
+        float[] packed = s.packed(k * panels * NR);
         pack(w, n, n, 1, k, n, packed);                          // B = w[1:], k x n
-        float[] c = s.c(rows * npad);                           // rows x npad
-        for (int r = 0; r < rows; r++) {                        // every row starts as the bias
-            System.arraycopy(w, 0, c, r * npad, n);
-            Arrays.fill(c, r * npad + n, (r + 1) * npad, 0f);
-        }
-        gemm(x, from * k, k, 1, packed, k, panels, c, rows);   // A = x[from:to], rows x k
-        if (sigmoid) {
-            for (int e = 0; e < rows * npad; e += L) {           // npad is a multiple of L
-                sigmoid(FloatVector.fromArray(S, c, e)).intoArray(c, e);
-            }
-        }
-        copyRows(c, npad, out, from * n, n, rows);
+        // A = x[from:to], rows x k; every row starts as the bias row w[0]
+        gemm(x, from * k, k, 1, packed, k, panels, w, s.c(BLOCK_M * panels * NR), out, from * n, n, rows, sigmoid);
     }
 
     @Override
@@ -108,14 +106,11 @@ public final class SimdKernels implements Kernels {
             return;
         }
         int panels = panels(n);
-        int npad = panels * NR;
         Scratch s = scratch.get();
-        float[] packed = s.packed(m * npad);
+        float[] packed = s.packed(m * panels * NR);
         pack(g, 0, n, 1, m, n, packed);                          // B = g, m x n
-        float[] c = s.c(rows * npad);
-        Arrays.fill(c, 0, rows * npad, 0f);
-        gemm(a, r0 - 1, 1, k, packed, m, panels, c, rows);      // A(r, i) = a[i][r0 - 1 + r], a^T
-        copyRows(c, npad, dw, r0 * n, n, rows);
+        // A(r, i) = a[i][r0 - 1 + r]: a^T, read in place through its strides
+        gemm(a, r0 - 1, 1, k, packed, m, panels, null, s.c(BLOCK_M * panels * NR), dw, r0 * n, n, rows, false);
     }
 
     /** dw[0][j] = sum_i g[i][j], vectors along j, i ascending. */
@@ -145,14 +140,10 @@ public final class SimdKernels implements Kernels {
             return;
         }
         int panels = panels(k);
-        int npad = panels * NR;
         Scratch s = scratch.get();
-        float[] packed = s.packed(n * npad);
+        float[] packed = s.packed(n * panels * NR);
         pack(w, n, 1, n, n, k, packed);                          // B(j, p) = w[p+1][j], w[1:]^T, n x k
-        float[] c = s.c(rows * npad);
-        Arrays.fill(c, 0, rows * npad, 0f);
-        gemm(g, from * n, n, 1, packed, n, panels, c, rows);    // A = g[from:to], rows x n
-        copyRows(c, npad, gx, from * k, k, rows);
+        gemm(g, from * n, n, 1, packed, n, panels, null, s.c(BLOCK_M * panels * NR), gx, from * k, k, rows, false);
     }
 
     private static int panels(int columns) {
@@ -185,35 +176,53 @@ public final class SimdKernels implements Kernels {
     }
 
     /**
-     * c[r][:] += sum_q A(r, q) B(q, :) for r in [0, rows), with A(r, q) = a[aOff + r * ars + q * acs],
-     * B packed by {@link #pack} with kTotal rows, and c a rows x (panels * NR) block.
+     * out[r][0..width) = init + sum_q A(r, q) B(q, 0..width) for r in [0, rows), optionally through
+     * the sigmoid, with A(r, q) = a[aOff + r * ars + q * acs], B packed by {@link #pack} (kTotal rows,
+     * {@code panels} panels), init the row {@code bias[0..width)} or zero when bias is null, and
+     * out row r at out[outOff + r * width].
+     *
+     * <p>Rows go in blocks of {@link #BLOCK_M}: a block's padded accumulators {@code c}
+     * (BLOCK_M x panels*NR) stay in L1 while the reduction runs through it in slices of
+     * {@link #BLOCK_K}, each slice of a packed panel (BLOCK_K x NR) also L1-resident; then the
+     * block is finished (sigmoid on whole vectors) and its valid columns copied out.
      */
     private static void gemm(float[] a, int aOff, int ars, int acs, float[] packed, int kTotal, int panels,
-                             float[] c, int rows) {
+                             float[] bias, float[] c, float[] out, int outOff, int width, int rows, boolean sigmoid) {
         int npad = panels * NR;
-        for (int kb = 0; kb < kTotal; kb += BLOCK_K) {
-            int kc = Math.min(BLOCK_K, kTotal - kb);
-            int r = 0;
-            for (; r + MR <= rows; r += MR) {
-                int a0 = aOff + r * ars + kb * acs;
-                for (int jp = 0; jp < panels; jp++) {
-                    int c0 = r * npad + jp * NR;
-                    microKernel3x7(a, a0, a0 + ars, a0 + 2 * ars, acs, packed, (jp * kTotal + kb) * NR, kc,
-                            c, c0, c0 + npad, c0 + 2 * npad);
+        for (int r0 = 0; r0 < rows; r0 += BLOCK_M) {
+            int mc = Math.min(BLOCK_M, rows - r0);
+            for (int r = 0; r < mc; r++) {
+                if (bias != null) {
+                    System.arraycopy(bias, 0, c, r * npad, width);
+                    Arrays.fill(c, r * npad + width, (r + 1) * npad, 0f);
+                } else {
+                    Arrays.fill(c, r * npad, (r + 1) * npad, 0f);
                 }
             }
-            for (; r < rows; r++) {   // tail rows, one at a time
-                int a0 = aOff + r * ars + kb * acs;
+            int aBlock = aOff + r0 * ars;
+            for (int kb = 0; kb < kTotal; kb += BLOCK_K) {
+                int kc = Math.min(BLOCK_K, kTotal - kb);
                 for (int jp = 0; jp < panels; jp++) {
-                    microKernel1x7(a, a0, acs, packed, (jp * kTotal + kb) * NR, kc, c, r * npad + jp * NR);
+                    int bBase = (jp * kTotal + kb) * NR;
+                    int r = 0;
+                    for (; r + MR <= mc; r += MR) {
+                        int a0 = aBlock + r * ars + kb * acs;
+                        int c0 = r * npad + jp * NR;
+                        microKernel3x7(a, a0, a0 + ars, a0 + 2 * ars, acs, packed, bBase, kc, c, c0, c0 + npad, c0 + 2 * npad);
+                    }
+                    for (; r < mc; r++) {   // tail rows, one at a time
+                        microKernel1x7(a, aBlock + r * ars + kb * acs, acs, packed, bBase, kc, c, r * npad + jp * NR);
+                    }
                 }
             }
-        }
-    }
-
-    private static void copyRows(float[] c, int npad, float[] out, int outOff, int width, int rows) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(c, r * npad, out, outOff + r * width, width);
+            if (sigmoid) {
+                for (int e = 0; e < mc * npad; e += L) {           // npad is a multiple of L: no tail
+                    sigmoid(FloatVector.fromArray(S, c, e)).intoArray(c, e);
+                }
+            }
+            for (int r = 0; r < mc; r++) {
+                System.arraycopy(c, r * npad, out, outOff + (r0 + r) * width, width);
+            }
         }
     }
 
@@ -471,19 +480,50 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
-    public void sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
+    public float sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
         Checks.elementwise("sgdUpdate", "dw", dw, "w", w, from, to, false);
         float negLr = -lr;
         FloatVector regV = FloatVector.broadcast(S, reg);
         FloatVector negLrV = FloatVector.broadcast(S, negLr);
+        FloatVector probe = FloatVector.zero(S);   // w * 0: NaN in a lane once any weight there is not finite
         int e = from;
         for (int bound = from + S.loopBound(to - from); e < bound; e += L) {
             FloatVector wv = FloatVector.fromArray(S, w, e);
             FloatVector grad = wv.fma(regV, FloatVector.fromArray(S, dw, e));   // dw + reg w
-            grad.fma(negLrV, wv).intoArray(w, e);                                // w - lr (dw + reg w)
+            FloatVector updated = grad.fma(negLrV, wv);                          // w - lr (dw + reg w)
+            updated.intoArray(w, e);
+            probe = probe.add(updated.mul(0f));
         }
+        float scalarProbe = probe.reduceLanes(VectorOperators.ADD);
         for (; e < to; e++) {   // tail: the same two fused steps as each lane above
             w[e] = Math.fma(Math.fma(w[e], reg, dw[e]), negLr, w[e]);
+            scalarProbe += w[e] * 0f;
+        }
+        return scalarProbe;
+    }
+
+    @Override
+    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d,
+                               int from, int to) {
+        Checks.gather(pixels, order, first, mean, x, m, d, from, to);
+        long images = d == 0 ? Long.MAX_VALUE : pixels.length / d;
+        for (int b = from; b < to; b++) {
+            int image = order[first + b];
+            Checks.imageIndex(image, images, b);
+            int src = image * d;
+            int dst = b * d;
+            int c = 0;
+            // L bytes at a time, widened to L ints (masking off the sign) and converted to floats;
+            // the byte load reads BYTES.length() >= L bytes, so it stops that many before the row's end.
+            for (int bound = d - BYTES.length() + 1; c < bound; c += L) {
+                FloatVector pixel = ((IntVector) ByteVector.fromArray(BYTES, pixels, src + c)
+                        .convertShape(VectorOperators.B2I, INTS, 0)).and(0xFF)
+                        .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+                pixel.sub(FloatVector.fromArray(S, mean, c)).intoArray(x, dst + c);
+            }
+            for (; c < d; c++) {   // tail
+                x[dst + c] = (pixels[src + c] & 0xFF) - mean[c];
+            }
         }
     }
 }

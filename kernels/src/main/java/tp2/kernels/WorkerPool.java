@@ -6,7 +6,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed set of long-lived threads that run one {@link Slice} each time {@link #run} is called,
  * the caller taking part 0. Nothing is allocated per call: the caller publishes the slice through a
- * volatile generation counter, workers spin briefly and then park between calls.
+ * volatile generation counter. Between calls a worker spins for up to {@link #SPIN_NANOS} before
+ * it parks: a training step makes several calls with a little serial work between them, and
+ * waking a parked thread costs tens to hundreds of microseconds on a virtual machine.
  */
 final class WorkerPool implements AutoCloseable {
 
@@ -15,8 +17,8 @@ final class WorkerPool implements AutoCloseable {
         void run(int part, int parts);
     }
 
-    /** Busy-wait iterations before a waiting thread parks or yields (about 20-50 microseconds). */
-    private static final int SPINS = 20_000;
+    /** How long an idle worker spins before it parks. */
+    static final long SPIN_NANOS = 2_000_000; // 2 ms
 
     private final int threads;
     private final Thread[] workers;
@@ -67,12 +69,8 @@ final class WorkerPool implements AutoCloseable {
         } catch (Throwable t) {
             own = t;
         }
-        for (int spins = 0; pending.get() != 0; spins++) {
-            if (spins < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+        while (pending.get() != 0) {   // the workers are running their parts: they finish soon
+            Thread.onSpinWait();
         }
         Throwable first = own != null ? own : failure;
         if (first instanceof RuntimeException) {
@@ -89,8 +87,9 @@ final class WorkerPool implements AutoCloseable {
     private void work(int part) {
         long seen = 0;
         while (true) {
+            long idleSince = System.nanoTime();
             for (int spins = 0; generation == seen && !closed; spins++) {
-                if (spins < SPINS) {
+                if ((spins & 255) != 0 || System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);

@@ -306,8 +306,11 @@ class BackendConformanceTest {
             float[] wRef = w.clone();
             float[] wOut = w.clone();
             float[] dw0 = dw.clone();
-            naive.sgdUpdate(wRef, dw, lr, reg, from, to);
-            kernels.sgdUpdate(wOut, dw, lr, reg, from, to);
+            float probeRef = naive.sgdUpdate(wRef, dw, lr, reg, from, to);
+            float probe = kernels.sgdUpdate(wOut, dw, lr, reg, from, to);
+            if (probe != 0f || probeRef != 0f) {
+                fail(at + " sgdUpdate probe " + probe + " (naive " + probeRef + ") for finite weights");
+            }
             assertUnchanged(dw0, dw, at + " dw");
             for (int e = 0; e < len; e++) {
                 if (e < from || e >= to) {
@@ -323,6 +326,49 @@ class BackendConformanceTest {
         TestBackends.report(reporter, sgd.check());
         TestBackends.report(reporter, back.check());
         TestBackends.report(reporter, backend.cliName() + " sigmoid: worst " + worstSigmoidUlps + " ulp");
+    }
+
+    /** One rounding per element: every backend gives naive's bits exactly. */
+    @ParameterizedTest
+    @MethodSource("tp2.kernels.TestBackends#candidates")
+    void gatherCenteredMatchesNaiveExactly(Backend backend) {
+        Kernels kernels = create(backend);
+        Kernels naive = new NaiveKernels();
+        List<Integer> widths = new ArrayList<>();
+        for (int size : SIZES) {
+            widths.add(size);
+        }
+        widths.add(3072);
+        for (int d : widths) {
+            for (int m : new int[] {0, 1, 7, 33, 128}) {
+                int[] key = {d, m, 2};
+                Random r = new Random(seedOf(key));
+                String at = "d=" + d + " m=" + m + " seed " + seedOf(key);
+                int images = m + 5;
+                byte[] pixels = new byte[images * d];
+                r.nextBytes(pixels);
+                float[] mean = new float[d];
+                for (int c = 0; c < d; c++) {
+                    mean[c] = r.nextFloat() * 255f;
+                }
+                int first = r.nextInt(3);
+                int[] order = new int[first + m];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = r.nextInt(images);
+                }
+                int from = r.nextInt(m + 1);
+                int to = from + r.nextInt(m - from + 1);
+                float[] ref = guarded(m * d);
+                naive.gatherCentered(pixels, order, first, mean, ref, m, d, from, to);
+                float[] x = guarded(m * d);
+                kernels.gatherCentered(pixels, order, first, mean, x, m, d, from, to);
+                for (int e = 0; e < x.length; e++) {
+                    if (Float.floatToRawIntBits(x[e]) != Float.floatToRawIntBits(ref[e])) {
+                        fail(at + " rows [" + from + ", " + to + "): element " + e + " = " + x[e] + ", naive " + ref[e]);
+                    }
+                }
+            }
+        }
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package tp2.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -131,8 +132,28 @@ class NaiveKernelsTest {
     void sgdUpdateAppliesTheGradientAndL2() {
         float[] w = {1, -2, 5};
         float[] dw = {0.5f, 1, 7};
-        naive.sgdUpdate(w, dw, 0.1f, 0.5f, 0, 2);
+        assertEquals(0f, naive.sgdUpdate(w, dw, 0.1f, 0.5f, 0, 2), "finite weights: probe 0");
         // 1 - 0.1 (0.5 + 0.5) = 0.9 ; -2 - 0.1 (1 - 1) = -2 ; element 2 is outside the range
         assertArrayEquals(new float[] {0.9f, -2, 5}, w, 1e-7f);
+    }
+
+    @Test
+    void sgdUpdateProbesForNonFiniteWeights() {
+        float[] w = {1, Float.MAX_VALUE};
+        float[] dw = {0, -Float.MAX_VALUE};
+        // 3.4e38 - 0.5 (-3.4e38 + 0) overflows to +Inf
+        assertTrue(Float.isNaN(naive.sgdUpdate(w, dw, 0.5f, 0f, 0, 2)));
+        assertEquals(Float.POSITIVE_INFINITY, w[1]);
+    }
+
+    @Test
+    void gatherCenteredPicksRowsByIndexAndSubtractsTheMean() {
+        byte[] pixels = {1, 2, 3,
+                         (byte) 200, (byte) 255, 0};   // two images of d = 3; bytes are unsigned
+        float[] mean = {0.5f, 1, 100};
+        float[] x = new float[6];
+        naive.gatherCentered(pixels, new int[] {9, 1, 0}, 1, mean, x, 2, 3, 0, 2);
+        // row 0 is image order[1] = 1, row 1 is image order[2] = 0
+        assertArrayEquals(new float[] {199.5f, 254, -100, 0.5f, 1, -97}, x);
     }
 }

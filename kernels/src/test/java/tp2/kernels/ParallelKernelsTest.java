@@ -3,6 +3,7 @@ package tp2.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static tp2.kernels.TestBackends.create;
 import static tp2.kernels.TestBackends.gaussian;
 
@@ -64,9 +65,25 @@ class ParallelKernelsTest {
                     float[] wExpected = w.clone();
                     float[] wActual = w.clone();
                     float[] dw = gaussian(random, w.length);
-                    single.sgdUpdate(wExpected, dw, 1e-3f, 1e-4f, 0, w.length);
-                    parallel.sgdUpdate(wActual, dw, 1e-3f, 1e-4f, 0, w.length);
+                    assertEquals(single.sgdUpdate(wExpected, dw, 1e-3f, 1e-4f, 0, w.length),
+                            parallel.sgdUpdate(wActual, dw, 1e-3f, 1e-4f, 0, w.length), at + " sgdUpdate probe");
                     assertArrayEquals(wExpected, wActual, at + " sgdUpdate");
+                    wActual[wActual.length / 2] = Float.NaN;
+                    assertTrue(Float.isNaN(parallel.sgdUpdate(wActual, dw, 1e-3f, 1e-4f, 0, w.length)),
+                            at + " sgdUpdate probe of a NaN weight");
+
+                    byte[] pixels = new byte[(m + 3) * k];
+                    random.nextBytes(pixels);
+                    int[] order = new int[m];
+                    for (int i = 0; i < m; i++) {
+                        order[i] = random.nextInt(m + 3);
+                    }
+                    float[] mean = gaussian(random, k);
+                    float[] xExpected = new float[m * k];
+                    float[] xActual = new float[m * k];
+                    single.gatherCentered(pixels, order, 0, mean, xExpected, m, k, 0, m);
+                    parallel.gatherCentered(pixels, order, 0, mean, xActual, m, k, 0, m);
+                    assertArrayEquals(xExpected, xActual, at + " gatherCentered");
                 }
             }
         }

@@ -1,6 +1,7 @@
 package tp2.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static tp2.kernels.TestBackends.create;
 import static tp2.kernels.TestBackends.gaussian;
@@ -193,7 +194,8 @@ class SpecialValuesTest {
             float[] w = gaussian(random, len);
             float[] dw = gaussian(random, len);
             dw[at] = special;
-            kernels.sgdUpdate(w, dw, 1e-3f, 1e-4f, 0, len);
+            float probe = kernels.sgdUpdate(w, dw, 1e-3f, 1e-4f, 0, len);
+            assertTrue(Float.isNaN(probe), backend.cliName() + ": sgdUpdate probe " + probe + " with dw[" + at + "] = " + special);
             for (int e = 0; e < len; e++) {
                 assertEquals(e != at, Float.isFinite(w[e]), backend.cliName() + ": sgdUpdate with dw[" + at + "] = "
                         + special + " gave w[" + e + "] = " + w[e]);

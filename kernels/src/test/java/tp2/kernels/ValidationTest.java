@@ -70,5 +70,12 @@ class ValidationTest {
         assertRejected(() -> kernels.countCorrect(a, new int[] {-1, 0}, 2, 4), "labels[0] = -1");
         assertRejected(() -> kernels.squaredErrorLoss(a, new int[1], 2, 4), "labels", "m = 2");
         assertRejected(() -> kernels.squaredErrorGrad(a, new int[2], new float[7], 2, 4), "g", "2 x 4");
+        byte[] pixels = new byte[6];
+        assertRejected(() -> kernels.gatherCentered(pixels, new int[] {0, 2}, 0, new float[3], new float[6], 2, 3, 0, 2),
+                "row 1 asks for image 2", "2 images");
+        assertRejected(() -> kernels.gatherCentered(pixels, new int[] {0}, 0, new float[3], new float[6], 2, 3, 0, 2),
+                "order");
+        assertRejected(() -> kernels.gatherCentered(pixels, new int[] {0, 1}, 0, new float[3], new float[5], 2, 3, 0, 2),
+                "x", "m x d = 2 x 3");
     }
 }

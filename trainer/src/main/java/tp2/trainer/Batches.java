@@ -1,6 +1,7 @@
 package tp2.trainer;
 
 import tp2.data.Images;
+import tp2.kernels.Kernels;
 
 /**
  * Turns images, kept as bytes, into mean-subtracted float batches while gathering them, so the
@@ -28,20 +29,14 @@ public final class Batches {
     }
 
     /**
-     * x[b][c] = pixel(order[first + b], c) - mean[c] and labels[b] = label(order[first + b])
-     * for b in [0, m).
+     * x[b][c] = pixel(order[first + b], c) - mean[c] (through {@link Kernels#gatherCentered}) and
+     * labels[b] = label(order[first + b]) for b in [0, m).
      */
-    public static void gather(Images images, int[] order, int first, int m, float[] mean, float[] x, int[] labels) {
-        int d = Images.PIXELS;
-        byte[] pixels = images.pixels();
+    public static void gather(Kernels kernels, Images images, int[] order, int first, int m, float[] mean, float[] x,
+                              int[] labels) {
+        kernels.gatherCentered(images.pixels(), order, first, mean, x, m, Images.PIXELS);
         for (int b = 0; b < m; b++) {
-            int image = order[first + b];
-            int src = image * d;
-            int dst = b * d;
-            for (int c = 0; c < d; c++) {
-                x[dst + c] = (pixels[src + c] & 0xFF) - mean[c];
-            }
-            labels[b] = images.label(image);
+            labels[b] = images.label(order[first + b]);
         }
     }
 

@@ -104,16 +104,19 @@ public final class Network {
         kernels.matmulGradW(x, g1, dw1, m, k, hidden);              // dW1 = [1|X]^T G1
     }
 
-    /** W -= lr (dW + reg W) for both layers. */
-    public void update(Kernels kernels, float lr, float reg) {
-        kernels.sgdUpdate(w1, dw1, lr, reg, 0, w1.length);
-        kernels.sgdUpdate(w2, dw2, lr, reg, 0, w2.length);
+    /**
+     * W -= lr (dW + reg W) for both layers.
+     *
+     * @return 0 when every updated weight is finite, NaN otherwise (see {@link Kernels#sgdUpdate})
+     */
+    public float update(Kernels kernels, float lr, float reg) {
+        return kernels.sgdUpdate(w1, dw1, lr, reg, 0, w1.length) + kernels.sgdUpdate(w2, dw2, lr, reg, 0, w2.length);
     }
 
-    /** One SGD step: forward, loss, backward, update. */
-    public void step(Kernels kernels, float[] x, int[] labels, int m, float lr, float reg, StepResult result) {
+    /** One SGD step: forward, loss, backward, update; returns the update's finiteness probe. */
+    public float step(Kernels kernels, float[] x, int[] labels, int m, float lr, float reg, StepResult result) {
         gradients(kernels, x, labels, m, result);
-        update(kernels, lr, reg);
+        return update(kernels, lr, reg);
     }
 
     /** (1/2) (|W1|^2 + |W2|^2), in double: the L2 term of the loss is reg times this. */
@@ -137,8 +140,8 @@ public final class Network {
     }
 
     /**
-     * The index of a non-finite weight as "W1[r][c]" or "W2[r][c]", or null when all are finite.
-     * Four independent accumulators of v * 0 (NaN for NaN and infinities) keep the scan fast.
+     * The first non-finite weight as "W1[r][c] = NaN" (or W2), or null when all are finite. Only
+     * called once the update's probe said that one exists, so it may be slow.
      */
     public String firstNonFiniteWeight() {
         String w = nonFinite(w1, hidden, "W1");
@@ -146,20 +149,6 @@ public final class Network {
     }
 
     private static String nonFinite(float[] a, int cols, String name) {
-        float z0 = 0f, z1 = 0f, z2 = 0f, z3 = 0f;
-        int e = 0;
-        for (; e + 4 <= a.length; e += 4) {
-            z0 += a[e] * 0f;
-            z1 += a[e + 1] * 0f;
-            z2 += a[e + 2] * 0f;
-            z3 += a[e + 3] * 0f;
-        }
-        for (; e < a.length; e++) {
-            z0 += a[e] * 0f;
-        }
-        if (z0 + z1 + z2 + z3 == 0f) {
-            return null;
-        }
         for (int i = 0; i < a.length; i++) {
             if (!Float.isFinite(a[i])) {
                 return name + "[" + i / cols + "][" + i % cols + "] = " + a[i];

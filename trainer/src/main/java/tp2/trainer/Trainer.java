@@ -127,9 +127,10 @@ public final class Trainer {
                 for (int s = 0; s < steps; s++) {
                     int first = s * batch;
                     int m = Math.min(batch, train.count() - first);
-                    Batches.gather(train, order, first, m, mean, x, labels);
-                    network.step(kernels, x, labels, m, config.lr(), config.reg(), step);
-                    String bad = !Float.isFinite(step.loss) ? "loss is " + step.loss : network.firstNonFiniteWeight();
+                    Batches.gather(kernels, train, order, first, m, mean, x, labels);
+                    float probe = network.step(kernels, x, labels, m, config.lr(), config.reg(), step);
+                    String bad = !Float.isFinite(step.loss) ? "loss is " + step.loss
+                            : probe != 0f ? network.firstNonFiniteWeight() : null;
                     if (bad != null) {
                         throw new DivergedException(String.format(Locale.ROOT,
                                 "training diverged at epoch %d, step %d of %d: %s; %s", epoch + 1, s + 1, steps, bad,
@@ -179,7 +180,7 @@ public final class Trainer {
         int classes = network.classes();
         for (int first = 0; first < images.count(); first += batch) {
             int m = Math.min(batch, images.count() - first);
-            Batches.gather(images, order, first, m, mean, x, labels);
+            Batches.gather(kernels, images, order, first, m, mean, x, labels);
             float[] scores = network.forward(kernels, x, m);
             correct += kernels.countCorrect(scores, labels, m, classes);
             if (confusion != null) {

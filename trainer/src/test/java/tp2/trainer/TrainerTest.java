@@ -49,7 +49,7 @@ class TrainerTest {
         int[] labels = new int[32];
         int[] order = new int[32];
         Batches.identity(order);
-        Batches.gather(train, order, 0, 32, mean, x, labels);
+        Batches.gather(kernels, train, order, 0, 32, mean, x, labels);
         Network.StepResult step = new Network.StepResult();
         int steps = 0;
         for (; steps < 3000; steps++) {
@@ -72,7 +72,7 @@ class TrainerTest {
         int[] labels = new int[m];
         int[] order = new int[m];
         Batches.identity(order);
-        Batches.gather(images, order, 0, m, Batches.pixelMean(images), x, labels);
+        Batches.gather(Backend.NAIVE.create(), images, order, 0, m, Batches.pixelMean(images), x, labels);
         double[] s2 = new double[10];
         for (int j = 0; j < 10; j++) {
             s2[j] = network.w2[j];
