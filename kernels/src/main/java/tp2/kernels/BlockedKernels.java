@@ -219,21 +219,15 @@ public final class BlockedKernels implements Kernels {
     public float sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
         Checks.elementwise("sgdUpdate", "dw", dw, "w", w, from, to, false);
         float decay = 1f - lr * reg;   // w - lr (dw + reg w) = (1 - lr reg) w - lr dw
-        float p0 = 0f, p1 = 0f;        // finiteness probes: two chains keep the loop from waiting on one
-        int e = from;
-        for (; e + 2 <= to; e += 2) {
-            float w0 = decay * w[e] - lr * dw[e];
-            float w1 = decay * w[e + 1] - lr * dw[e + 1];
-            w[e] = w0;
-            w[e + 1] = w1;
-            p0 += w0 * 0f;
-            p1 += w1 * 0f;
+        // The probe ORs a flag per element (an all-ones exponent is NaN or an infinity): an integer
+        // OR has none of the 4-cycle latency a float sum would chain through the loop.
+        int bad = 0;
+        for (int e = from; e < to; e++) {
+            float updated = decay * w[e] - lr * dw[e];
+            w[e] = updated;
+            bad |= (Float.floatToRawIntBits(updated) & 0x7F800000) == 0x7F800000 ? 1 : 0;
         }
-        for (; e < to; e++) {
-            w[e] = decay * w[e] - lr * dw[e];
-            p0 += w[e] * 0f;
-        }
-        return p0 + p1;
+        return bad == 0 ? 0f : Float.NaN;
     }
 
     @Override

@@ -31,28 +31,40 @@ class BackendConformanceTest {
     /** The real layers: batch x 3072 -> 100 and batch x 100 -> 10, at batch 1, 128 and 500. */
     static List<int[]> realShapes() {
         List<int[]> shapes = new ArrayList<>();
-        for (int m : new int[] {1, 128, 500}) {
+        for (int m : QUICK ? new int[] {1, 128} : new int[] {1, 128, 500}) {
             shapes.add(new int[] {m, 3072, 100});
             shapes.add(new int[] {m, 100, 10});
         }
         return shapes;
     }
 
+    /**
+     * -Dkernels.shapes=quick: for JVM modes in which vector code runs 20-100x slower (C1 only), a
+     * smaller set with the same kinds of edges, the real layers at batch 1 and 128, and 20 random shapes.
+     */
+    static final boolean QUICK = "quick".equals(System.getProperty("kernels.shapes"));
+    static final int[] QUICK_SIZES = {0, 1, 2, 7, 16, 17, 33, 100};
+
     static List<int[]> shapes() {
         List<int[]> shapes = new ArrayList<>();
-        for (int m : SIZES) {
-            for (int k : SIZES) {
-                for (int n : SIZES) {
+        int[] sizes = QUICK ? QUICK_SIZES : SIZES;
+        for (int m : sizes) {
+            for (int k : sizes) {
+                for (int n : sizes) {
                     shapes.add(new int[] {m, k, n});
                 }
             }
         }
         shapes.addAll(realShapes());
         Random random = new Random(SEED);
-        for (int s = 0; s < RANDOM_SHAPES; s++) {
+        for (int s = 0; s < randomShapes(); s++) {
             shapes.add(new int[] {random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX)});
         }
         return shapes;
+    }
+
+    static int randomShapes() {
+        return QUICK ? 20 : RANDOM_SHAPES;
     }
 
     /**
@@ -181,7 +193,7 @@ class BackendConformanceTest {
         Kernels naive = new NaiveKernels();
         double worst = 0;
         List<int[]> shapes = realShapes();
-        shapes.addAll(shapes().subList(shapes().size() - RANDOM_SHAPES, shapes().size()));
+        shapes.addAll(shapes().subList(shapes().size() - randomShapes(), shapes().size()));
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];
             Random random = new Random(seedOf(s));
