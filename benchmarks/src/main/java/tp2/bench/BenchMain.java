@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tp2.data.DataLocation;
 import tp2.kernels.Simd;
+import tp2.trainer.SystemInfo;
 
 /**
  * {@code ./tp2 bench}: runs a subset of the JMH benchmarks and writes the JMH JSON, a markdown
@@ -127,21 +128,8 @@ public final class BenchMain implements Callable<Integer> {
 
     String header() {
         return String.format(Locale.ROOT, "# tp2-kernels benchmarks%n%nCPU: %s, %d cores. JDK: %s %s. Vector: %s. Date: %s.",
-                cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.vendor"),
+                SystemInfo.cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.vendor"),
                 Runtime.version(), Simd.describe(), LocalDate.now());
-    }
-
-    static String cpu() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (Exception e) {
-            // not Linux
-        }
-        return System.getProperty("os.arch");
     }
 
     /** The runs of the chosen subset, merged into one JMH JSON file. */

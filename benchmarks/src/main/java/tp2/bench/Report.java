@@ -81,10 +81,12 @@ public final class Report {
             }
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s%s | %s | %s | %s | %s |%n", name, r.shapeKey(),
                     r.param("backend") == null ? "—" : r.param("backend"), time, extra, fmt(gflops),
-                    Double.isNaN(gflops) || Double.isNaN(peak) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak),
+                    Double.isNaN(gflops) || Double.isNaN(peak) ? ""
+                            : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / (peak * r.threads())),
                     ratio(speedupOverNaive(r)), ratio(ratioToOpenBlas(r))));
         }
-        md.append(String.format(Locale.ROOT, "%nPeak: %s GFLOP/s on one thread (PeakBenchmark.fmaPeak, this run). "
+        md.append(String.format(Locale.ROOT, "%nPeak: %s GFLOP/s on one thread (PeakBenchmark.fmaPeak, this run; a row on "
+                + "N threads is compared with N times it). "
                 + "\"vs naive\" is naive's time over the row's; \"vs OpenBLAS\" is OpenBLAS's time over the row's "
                 + "(1.00x = as fast as OpenBLAS on one thread).%n", fmt(peak)));
         return md.toString();

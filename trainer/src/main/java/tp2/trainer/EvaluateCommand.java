@@ -34,12 +34,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(checkpoint)) {
             throw new CommandLine.ParameterException(cli, "--checkpoint " + checkpoint + ": no such file");
         }
-        Backend chosen;
-        try {
-            chosen = backend == null ? Backend.best() : Backend.fromName(backend);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, "--backend: " + e.getMessage());
-        }
+        Backend chosen = TrainCommand.backendOption(cli, backend);
         Checkpoint c = Checkpoint.load(checkpoint);
         if (c.k != Images.PIXELS || c.classes != Cifar10.CLASSES) {
             throw new Checkpoint.CheckpointException(checkpoint + ": a " + c.k + "-" + c.hidden + "-" + c.classes

@@ -88,12 +88,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Turns the options into a configuration, or a ParameterException (exit code 2) naming the option. */
     TrainConfig validate(CommandLine cli) throws IOException, Checkpoint.CheckpointException {
-        Backend chosen;
-        try {
-            chosen = backend == null ? Backend.best() : Backend.fromName(backend);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, "--backend: " + e.getMessage());
-        }
+        Backend chosen = backendOption(cli, backend);
         int threadCount = threads == null ? SystemInfo.cores() : threads;
         if (threadCount < 1 || threadCount > 1024) {
             throw new CommandLine.ParameterException(cli, "--threads must be between 1 and 1024, got " + threadCount);
@@ -141,6 +136,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new tp2.kernels.BackendUnavailableException("--backend " + chosen.cliName() + ": " + reason);
         }
         return config;
+    }
+
+    /** The --backend value: a name, or the fastest available one when null; a bad name is a usage error. */
+    static Backend backendOption(CommandLine cli, String name) {
+        try {
+            return name == null ? Backend.best() : Backend.fromName(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, "--backend: " + e.getMessage());
+        }
     }
 
     private static void checkWritable(CommandLine cli, Path dir) {
