@@ -90,6 +90,33 @@ public class ElementwiseBenchmark {
         if (kernels.countCorrect(scores, labels, m, CLASSES) != Layer.NAIVE.countCorrect(scores, labels, m, CLASSES)) {
             throw new IllegalStateException(backend + " countCorrect disagrees with naive");
         }
+        float[] gradRef = new float[grad.length];
+        Layer.NAIVE.squaredErrorGrad(scores, labels, gradRef, m, CLASSES);
+        kernels.squaredErrorGrad(scores, labels, grad, m, CLASSES);
+        agree("squaredErrorGrad", gradRef, grad, e -> 2.0 / m * (Math.abs(scores[e]) + 1));
+        float[] gRef = g0.clone();
+        float[] gOut = g0.clone();
+        Layer.NAIVE.sigmoidBackward(s, gRef, 0, gRef.length);
+        kernels.sigmoidBackward(s, gOut, 0, gOut.length);
+        agree("sigmoidBackward", gRef, gOut, e -> Math.abs(g0[e]) * (Math.abs(s[e]) + s[e] * s[e]));
+        float[] wRef = w.clone();
+        float[] wOut = w.clone();
+        Layer.NAIVE.sgdUpdate(wRef, dw, 1e-3f, 1e-4f, 0, W1);
+        kernels.sgdUpdate(wOut, dw, 1e-3f, 1e-4f, 0, W1);
+        agree("sgdUpdate", wRef, wOut, e -> Math.abs(w[e]) + 1e-3 * (Math.abs(dw[e]) + 1e-4 * Math.abs(w[e])));
+    }
+
+    /**
+     * Element-wise results may differ from naive by rounding (fma, operation order): at most 16 eps
+     * of the sum of the absolute terms of each element, as the unit tests allow.
+     */
+    private void agree(String kernel, float[] expected, float[] actual, java.util.function.IntToDoubleFunction absTerms) {
+        for (int e = 0; e < expected.length; e++) {
+            if (!(Math.abs(expected[e] - actual[e]) <= 16 * Math.ulp(1f) * absTerms.applyAsDouble(e) + Float.MIN_NORMAL)) {
+                throw new IllegalStateException(backend + " " + kernel + " disagrees with naive at " + e + ": "
+                        + actual[e] + " vs " + expected[e]);
+            }
+        }
     }
 
     @Benchmark

@@ -219,15 +219,16 @@ public final class BlockedKernels implements Kernels {
     public float sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
         Checks.elementwise("sgdUpdate", "dw", dw, "w", w, from, to, false);
         float decay = 1f - lr * reg;   // w - lr (dw + reg w) = (1 - lr reg) w - lr dw
-        // The probe ORs a flag per element (an all-ones exponent is NaN or an infinity): an integer
-        // OR has none of the 4-cycle latency a float sum would chain through the loop.
+        // The probe ORs, per element, its exponent bits plus one exponent step: bit 31 is set only for
+        // an all-ones exponent (NaN or an infinity). Integer and/add/or have none of the latency a
+        // float sum would chain through the loop, and no branch.
         int bad = 0;
         for (int e = from; e < to; e++) {
             float updated = decay * w[e] - lr * dw[e];
             w[e] = updated;
-            bad |= (Float.floatToRawIntBits(updated) & 0x7F800000) == 0x7F800000 ? 1 : 0;
+            bad |= (Float.floatToRawIntBits(updated) & 0x7F800000) + 0x00800000;
         }
-        return bad == 0 ? 0f : Float.NaN;
+        return bad < 0 ? Float.NaN : 0f;
     }
 
     @Override

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tp2", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and evaluate the TP2 two-layer network on CIFAR-10 with SIMD kernels.",
+        footer = {"", "The ./tp2 launcher also runs the JMH benchmarks: ./tp2 bench --help"},
         subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class, DataCommand.class,
                 InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
