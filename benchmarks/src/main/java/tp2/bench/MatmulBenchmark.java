@@ -12,8 +12,10 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import tp2.kernels.Kernels;
+import tp2.kernels.ParallelKernels;
 
 /**
  * The three matrix kernels of a training step, per backend, on the real layers at batch 32, 128
@@ -42,6 +44,10 @@ public class MatmulBenchmark {
     @Param({"3072x100", "100x10"})
     public String layer;
 
+    /** Threads through {@link ParallelKernels} (rows split, no reduction across threads); 1 = the backend alone. */
+    @Param({"1"})
+    public int threads;
+
     private Kernels kernels;
     private int k;
     private int n;
@@ -64,7 +70,7 @@ public class MatmulBenchmark {
         out = new float[m * n];
         dw = new float[(k + 1) * n];
         gx = new float[m * k];
-        kernels = Layer.create(backend);
+        kernels = threads == 1 ? Layer.create(backend) : new ParallelKernels(Layer.create(backend), threads);
 
         float[] expected = new float[m * n];
         float[] sums = new float[m * n];
@@ -86,6 +92,13 @@ public class MatmulBenchmark {
         Layer.NAIVE.matmulGradX(Layer.abs(g), Layer.abs(w), sums, m, k, n);
         kernels.matmulGradX(g, w, gx, m, k, n);
         Layer.check(backend + " matmulGradX", expected, gx, sums, m * k);
+    }
+
+    @TearDown
+    public void close() {
+        if (kernels instanceof ParallelKernels) {
+            ((ParallelKernels) kernels).close();
+        }
     }
 
     @Benchmark

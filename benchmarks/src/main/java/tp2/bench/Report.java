@@ -82,7 +82,7 @@ public final class Report {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s%s | %s | %s | %s | %s |%n", name, r.shapeKey(),
                     r.param("backend") == null ? "—" : r.param("backend"), time, extra, fmt(gflops),
                     Double.isNaN(gflops) || Double.isNaN(peak) ? ""
-                            : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / (peak * r.threads())),
+                            : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / (peak * threadsOf(r))),
                     ratio(speedupOverNaive(r)), ratio(ratioToOpenBlas(r))));
         }
         md.append(String.format(Locale.ROOT, "%nPeak: %s GFLOP/s on one thread (PeakBenchmark.fmaPeak, this run; a row on "
@@ -90,6 +90,12 @@ public final class Report {
                 + "\"vs naive\" is naive's time over the row's; \"vs OpenBLAS\" is OpenBLAS's time over the row's "
                 + "(1.00x = as fast as OpenBLAS on one thread).%n", fmt(peak)));
         return md.toString();
+    }
+
+    /** Threads a row ran on: its {@code threads} parameter (ParallelKernels, OpenBLAS), else JMH's thread count. */
+    static int threadsOf(BenchResult r) {
+        String param = r.param("threads");
+        return param != null ? Integer.parseInt(param) : r.threads();
     }
 
     private static String ratio(double v) {

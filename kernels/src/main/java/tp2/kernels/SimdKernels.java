@@ -15,11 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The three matrix kernels are one GEMM, {@code c += A . B}, with different views of their
  * operands: B is packed once per call into panels of {@code NR = 7 * lanes} columns (zero padded,
  * so the micro-kernel never needs a mask), A is read in place through a row stride and a column
- * stride (rows of x for the forward pass, columns of a for the weight gradient), and c is a padded
- * scratch block whose rows are copied into the caller's output at the end. The micro-kernel keeps
- * 3 rows x 7 vectors of accumulators in registers (21 of the 32 AVX-512 registers, plus 7 for the
- * B panel and one broadcast) and runs the reduction in blocks of {@link #BLOCK_K} so that a slice of
- * the packed panel stays in the L1 cache while every row of A streams past it.
+ * stride (rows of x for the forward pass, columns of a for the weight gradient), and the output
+ * goes in blocks of {@link #BLOCK_M} padded rows, kept in L1 and copied into the caller's output at
+ * the end. The micro-kernel keeps 3 rows x 7 vectors of accumulators in registers (21 of the 32
+ * AVX-512 registers, plus 7 for the B panel and one broadcast) and runs the reduction in slices of
+ * {@link #BLOCK_K} so that a slice of the packed panel stays in L1 while the block's rows pass it.
  *
  * <p>Scratch buffers are per thread and grow only; a call allocates nothing once warmed up.
  */
@@ -30,9 +30,9 @@ public final class SimdKernels implements Kernels {
     /** Rows of A per micro-kernel call. */
     static final int MR = 3; // rows
     /** Reduction length per pass over a packed panel: 64 x 112 floats = 28 KiB at 16 lanes, L1-resident. */
-    static final int BLOCK_K = Integer.getInteger("bk", 64); // floats
+    static final int BLOCK_K = 64; // floats
     /** Output rows per block; their accumulators, 48 x 112 floats = 21 KiB, stay in L1 across the reduction. */
-    static final int BLOCK_M = Integer.getInteger("bm", 48); // rows, a multiple of MR
+    static final int BLOCK_M = 48; // rows, a multiple of MR
     /** Vectors summed in float lanes before the loss adds them to a double. */
     private static final int LOSS_BLOCK = 64; // vectors
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
