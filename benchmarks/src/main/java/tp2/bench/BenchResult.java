@@ -42,18 +42,9 @@ public record BenchResult(String benchmark, Map<String, String> params, double s
         return key.toString();
     }
 
-    /** Identifies a measurement across runs: name and every parameter. */
-    public String key() {
-        return shortName() + " " + new TreeMap<>(params);
-    }
-
     /** Time per call in seconds, from the score in its unit (us/op, ms/op, s/op, ns/op). */
     public double secondsPerCall() {
         return score * unitSeconds(unit);
-    }
-
-    public double errorSeconds() {
-        return error * unitSeconds(unit);
     }
 
     static double unitSeconds(String unit) {

@@ -193,7 +193,8 @@ class BackendConformanceTest {
         Kernels naive = new NaiveKernels();
         double worst = 0;
         List<int[]> shapes = realShapes();
-        shapes.addAll(shapes().subList(shapes().size() - randomShapes(), shapes().size()));
+        List<int[]> all = shapes();
+        shapes.addAll(all.subList(all.size() - randomShapes(), all.size()));
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];
             Random random = new Random(seedOf(s));

@@ -54,9 +54,6 @@ public final class Main implements Runnable {
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();
         }
-        if (e instanceof java.io.IOException && !(e instanceof java.nio.file.FileSystemException)) {
-            return oneLine(message);
-        }
         if (e instanceof java.nio.file.FileSystemException fs) {
             return fs.getFile() + ": " + (fs.getReason() == null ? fs.getClass().getSimpleName() : fs.getReason());
         }

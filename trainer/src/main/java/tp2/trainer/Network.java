@@ -61,14 +61,6 @@ public final class Network {
         }
     }
 
-    public int inputs() {
-        return k;
-    }
-
-    public int hidden() {
-        return hidden;
-    }
-
     public int classes() {
         return classes;
     }

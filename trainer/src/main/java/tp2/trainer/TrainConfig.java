@@ -11,32 +11,13 @@ import tp2.kernels.Backend;
  */
 public record TrainConfig(Backend backend, int threads, int batchSize, float lr, float reg, int epochs, long seed,
                           boolean shuffle, Path out, Path resume, Path init) {
-    public static final int DEFAULT_BATCH = 128;
     public static final float DEFAULT_LR = 1e-3f;
     public static final float DEFAULT_REG = 1e-4f;
-    public static final int DEFAULT_EPOCHS = 10;
     public static final int HIDDEN = 100;
     public static final double W1_STD = 1e-4;
     public static final double W2_STD = 1e-2;
 
-    /** The configuration with another number of epochs (a total, counted from the first). */
-    public TrainConfig withEpochs(int total) {
-        return new TrainConfig(backend, threads, batchSize, lr, reg, total, seed, shuffle, out, resume, init);
-    }
-
     public TrainConfig withResume(Path checkpoint) {
         return new TrainConfig(backend, threads, batchSize, lr, reg, epochs, seed, shuffle, out, checkpoint, init);
-    }
-
-    public TrainConfig withThreads(int count) {
-        return new TrainConfig(backend, count, batchSize, lr, reg, epochs, seed, shuffle, out, resume, init);
-    }
-
-    public TrainConfig withBackend(Backend other) {
-        return new TrainConfig(other, threads, batchSize, lr, reg, epochs, seed, shuffle, out, resume, init);
-    }
-
-    public TrainConfig withOut(Path dir) {
-        return new TrainConfig(backend, threads, batchSize, lr, reg, epochs, seed, shuffle, dir, resume, init);
     }
 }

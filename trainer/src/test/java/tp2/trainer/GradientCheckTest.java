@@ -16,18 +16,24 @@ class GradientCheckTest {
     static final int M = 5, K = 7, H = 6, C = 4;
     static final double REG = 1e-2;
 
+    /** S1 of row i: sigmoid([1|x_i] W1), in double. */
+    static double[] hidden(double[] x, double[] w1, int i) {
+        double[] s1 = new double[H];
+        for (int h = 0; h < H; h++) {
+            double z = w1[h];
+            for (int p = 0; p < K; p++) {
+                z += x[i * K + p] * w1[(p + 1) * H + h];
+            }
+            s1[h] = 1 / (1 + Math.exp(-z));
+        }
+        return s1;
+    }
+
     /** loss = mean_i sum_j (S2 - Y)^2 + (reg/2)(|W1|^2 + |W2|^2), all in double. */
     static double loss(double[] x, int[] y, double[] w1, double[] w2) {
         double total = 0;
         for (int i = 0; i < M; i++) {
-            double[] s1 = new double[H];
-            for (int h = 0; h < H; h++) {
-                double z = w1[h];
-                for (int p = 0; p < K; p++) {
-                    z += x[i * K + p] * w1[(p + 1) * H + h];
-                }
-                s1[h] = 1 / (1 + Math.exp(-z));
-            }
+            double[] s1 = hidden(x, w1, i);
             for (int j = 0; j < C; j++) {
                 double s2 = w2[j];
                 for (int h = 0; h < H; h++) {
@@ -51,14 +57,7 @@ class GradientCheckTest {
     static double[][] gradient(double[] x, int[] y, double[] w1, double[] w2) {
         double[] g1 = new double[w1.length], g2 = new double[w2.length];
         for (int i = 0; i < M; i++) {
-            double[] s1 = new double[H];
-            for (int h = 0; h < H; h++) {
-                double z = w1[h];
-                for (int p = 0; p < K; p++) {
-                    z += x[i * K + p] * w1[(p + 1) * H + h];
-                }
-                s1[h] = 1 / (1 + Math.exp(-z));
-            }
+            double[] s1 = hidden(x, w1, i);
             double[] gs2 = new double[C];
             for (int j = 0; j < C; j++) {
                 double s2 = w2[j];
