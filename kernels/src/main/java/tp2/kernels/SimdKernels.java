@@ -47,12 +47,17 @@ public final class SimdKernels implements Kernels {
     private static final class Scratch {
         private float[] packed = new float[0];
         private float[] c = new float[0];
+        private final float[] a = new float[BLOCK_M * BLOCK_K];
 
         float[] packed(int size) {
             if (packed.length < size) {
                 packed = new float[size];
             }
             return packed;
+        }
+
+        float[] a() {
+            return a;
         }
 
         float[] c(int size) {
@@ -86,12 +91,16 @@ public final class SimdKernels implements Kernels {
         if (rows == 0 || n == 0) {
             return;
         }
-        int panels = panels(n);
-        Scratch s = scratch.get();
-        float[] packed = s.packed(k * panels * NR);
-        pack(w, n, n, 1, k, n, packed);                          // B = w[1:], k x n
-        // A = x[from:to], rows x k; every row starts as the bias row w[0]
-        gemm(x, from * k, k, 1, packed, k, panels, w, s.c(BLOCK_M * panels * NR), out, from * n, n, rows, sigmoid);
+        // A = x[from:to], rows x k; B = w[1:], k x n; every row starts as the bias row w[0]
+        if (direct(n)) {
+            gemmDirect(x, from * k, k, 1, w, n, k, w, out, from * n, n, rows, sigmoid, null);
+        } else {
+            int panels = panels(n);
+            Scratch s = scratch.get();
+            float[] packed = s.packed(k * panels * NR);
+            pack(w, n, n, 1, k, n, packed);
+            gemm(x, from * k, k, 1, packed, k, panels, w, s.c(BLOCK_M * panels * NR), out, from * n, n, rows, sigmoid);
+        }
     }
 
     @Override
@@ -105,12 +114,16 @@ public final class SimdKernels implements Kernels {
         if (rows <= 0 || n == 0) {
             return;
         }
-        int panels = panels(n);
-        Scratch s = scratch.get();
-        float[] packed = s.packed(m * panels * NR);
-        pack(g, 0, n, 1, m, n, packed);                          // B = g, m x n
-        // A(r, i) = a[i][r0 - 1 + r]: a^T, read in place through its strides
-        gemm(a, r0 - 1, 1, k, packed, m, panels, null, s.c(BLOCK_M * panels * NR), dw, r0 * n, n, rows, false);
+        // A(r, i) = a[i][r0 - 1 + r]: a^T, read in place through its strides; B = g, m x n
+        if (direct(n)) {
+            gemmDirect(a, r0 - 1, 1, k, g, 0, m, null, dw, r0 * n, n, rows, false, scratch.get().a());
+        } else {
+            int panels = panels(n);
+            Scratch s = scratch.get();
+            float[] packed = s.packed(m * panels * NR);
+            pack(g, 0, n, 1, m, n, packed);
+            gemm(a, r0 - 1, 1, k, packed, m, panels, null, s.c(BLOCK_M * panels * NR), dw, r0 * n, n, rows, false);
+        }
     }
 
     /** dw[0][j] = sum_i g[i][j], vectors along j, i ascending. */
@@ -144,6 +157,16 @@ public final class SimdKernels implements Kernels {
         float[] packed = s.packed(n * panels * NR);
         pack(w, n, 1, n, n, k, packed);                          // B(j, p) = w[p+1][j], w[1:]^T, n x k
         gemm(g, from * n, n, 1, packed, n, panels, null, s.c(BLOCK_M * panels * NR), gx, from * k, k, rows, false);
+    }
+
+    /**
+     * Whether B (n columns, rows contiguous) can be read in place: every panel is either NR wide or
+     * wider than 6 vectors, whose 7th vector then starts at the panel's last L columns and overlaps
+     * the 6th. The overlapped columns are computed twice with the same operations, so they get the
+     * same bits; no padding, no packing and no mask.
+     */
+    static boolean direct(int n) {
+        return n > 0 && (n % NR == 0 || n % NR > 6 * L);
     }
 
     private static int panels(int columns) {
@@ -208,10 +231,10 @@ public final class SimdKernels implements Kernels {
                     for (; r + MR <= mc; r += MR) {
                         int a0 = aBlock + r * ars + kb * acs;
                         int c0 = r * npad + jp * NR;
-                        microKernel3x7(a, a0, a0 + ars, a0 + 2 * ars, acs, packed, bBase, kc, c, c0, c0 + npad, c0 + 2 * npad);
+                        microKernel3x7(a, a0, a0 + ars, a0 + 2 * ars, acs, packed, bBase, NR, 6 * L, kc, c, c0, c0 + npad, c0 + 2 * npad);
                     }
                     for (; r < mc; r++) {   // tail rows, one at a time
-                        microKernel1x7(a, aBlock + r * ars + kb * acs, acs, packed, bBase, kc, c, r * npad + jp * NR);
+                        microKernel1x7(a, aBlock + r * ars + kb * acs, acs, packed, bBase, NR, 6 * L, kc, c, r * npad + jp * NR);
                     }
                 }
             }
@@ -227,43 +250,114 @@ public final class SimdKernels implements Kernels {
     }
 
     /**
+     * The same product as {@link #gemm} with B read in place (row q at b[bOff + q * width], see
+     * {@link #direct}) and the accumulators kept in the caller's output rows, width apart: nothing
+     * is packed or copied. Rows still go in blocks of {@link #BLOCK_M} and the reduction in slices
+     * of {@link #BLOCK_K}; a slice of B (BLOCK_K rows) stays in L1 while the block's rows pass it.
+     */
+    private static void gemmDirect(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int kTotal,
+                                   float[] bias, float[] out, int outOff, int width, int rows, boolean sigmoid,
+                                   float[] ap) {
+        int panels = panels(width);
+        for (int r0 = 0; r0 < rows; r0 += BLOCK_M) {
+            int mc = Math.min(BLOCK_M, rows - r0);
+            int cBlock = outOff + r0 * width;
+            for (int r = 0; r < mc; r++) {
+                if (bias != null) {
+                    System.arraycopy(bias, 0, out, cBlock + r * width, width);
+                } else {
+                    Arrays.fill(out, cBlock + r * width, cBlock + (r + 1) * width, 0f);
+                }
+            }
+            int aBlock = aOff + r0 * ars;
+            for (int kb = 0; kb < kTotal; kb += BLOCK_K) {
+                int kc = Math.min(BLOCK_K, kTotal - kb);
+                if (ap != null) {
+                    packA(a, aBlock + kb * acs, acs, mc, kc, ap);
+                }
+                for (int jp = 0; jp < panels; jp++) {
+                    int j0 = jp * NR;
+                    int o6 = Math.min(6 * L, width - j0 - L);   // the 7th vector: 6 L on, or the panel's last L columns
+                    int bBase = bOff + kb * width + j0;
+                    int r = 0;
+                    if (ap != null) {
+                        for (; r + MR <= mc; r += MR) {
+                            int c0 = cBlock + r * width + j0;
+                            microKernel3x7(ap, r, r + 1, r + 2, mc, b, bBase, width, o6, kc,
+                                    out, c0, c0 + width, c0 + 2 * width);
+                        }
+                        for (; r < mc; r++) {   // tail rows, one at a time
+                            microKernel1x7(ap, r, mc, b, bBase, width, o6, kc, out, cBlock + r * width + j0);
+                        }
+                        continue;
+                    }
+                    for (; r + MR <= mc; r += MR) {
+                        int a0 = aBlock + r * ars + kb * acs;
+                        int c0 = cBlock + r * width + j0;
+                        microKernel3x7(a, a0, a0 + ars, a0 + 2 * ars, acs, b, bBase, width, o6, kc,
+                                out, c0, c0 + width, c0 + 2 * width);
+                    }
+                    for (; r < mc; r++) {   // tail rows, one at a time
+                        microKernel1x7(a, aBlock + r * ars + kb * acs, acs, b, bBase, width, o6, kc,
+                                out, cBlock + r * width + j0);
+                    }
+                }
+            }
+            if (sigmoid) {
+                sigmoidRange(out, out, cBlock, cBlock + mc * width);
+            }
+        }
+    }
+
+    /**
+     * Copies the block A(r, q) = a[aOff + r + q * acs], r < mc, q < kc (rows of A contiguous in
+     * a) into ap with q's stride mc: ap[q * mc + r]. In the weight gradient A's column q is a row
+     * of x, 12 KiB from the next: read in place, every q of a micro-kernel maps to the same L1 set.
+     */
+    private static void packA(float[] a, int aOff, int acs, int mc, int kc, float[] ap) {
+        for (int q = 0; q < kc; q++) {
+            System.arraycopy(a, aOff + q * acs, ap, q * mc, mc);
+        }
+    }
+
+    /**
      * c[3 rows][NR] += A(3 rows, kc) . B(kc, NR): 3 x 7 vector accumulators stay in
      * registers for the whole reduction; each A element is broadcast once and meets 7 vectors of
      * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
      * so a row gets the same bits whichever kernel computes it.
      */
-    private static void microKernel3x7(float[] a, int a0, int a1, int a2, int acs, float[] b, int bBase, int kc,
-                                       float[] c, int c0, int c1, int c2) {
+    private static void microKernel3x7(float[] a, int a0, int a1, int a2, int acs, float[] b, int bBase, int brs,
+                                       int o6, int kc, float[] c, int c0, int c1, int c2) {
         FloatVector c00 = FloatVector.fromArray(S, c, c0);
         FloatVector c01 = FloatVector.fromArray(S, c, c0 + 1 * L);
         FloatVector c02 = FloatVector.fromArray(S, c, c0 + 2 * L);
         FloatVector c03 = FloatVector.fromArray(S, c, c0 + 3 * L);
         FloatVector c04 = FloatVector.fromArray(S, c, c0 + 4 * L);
         FloatVector c05 = FloatVector.fromArray(S, c, c0 + 5 * L);
-        FloatVector c06 = FloatVector.fromArray(S, c, c0 + 6 * L);
+        FloatVector c06 = FloatVector.fromArray(S, c, c0 + o6);
         FloatVector c10 = FloatVector.fromArray(S, c, c1);
         FloatVector c11 = FloatVector.fromArray(S, c, c1 + 1 * L);
         FloatVector c12 = FloatVector.fromArray(S, c, c1 + 2 * L);
         FloatVector c13 = FloatVector.fromArray(S, c, c1 + 3 * L);
         FloatVector c14 = FloatVector.fromArray(S, c, c1 + 4 * L);
         FloatVector c15 = FloatVector.fromArray(S, c, c1 + 5 * L);
-        FloatVector c16 = FloatVector.fromArray(S, c, c1 + 6 * L);
+        FloatVector c16 = FloatVector.fromArray(S, c, c1 + o6);
         FloatVector c20 = FloatVector.fromArray(S, c, c2);
         FloatVector c21 = FloatVector.fromArray(S, c, c2 + 1 * L);
         FloatVector c22 = FloatVector.fromArray(S, c, c2 + 2 * L);
         FloatVector c23 = FloatVector.fromArray(S, c, c2 + 3 * L);
         FloatVector c24 = FloatVector.fromArray(S, c, c2 + 4 * L);
         FloatVector c25 = FloatVector.fromArray(S, c, c2 + 5 * L);
-        FloatVector c26 = FloatVector.fromArray(S, c, c2 + 6 * L);
+        FloatVector c26 = FloatVector.fromArray(S, c, c2 + o6);
         for (int q = 0; q < kc; q++) {
-            int bq = bBase + q * NR;
+            int bq = bBase + q * brs;
             FloatVector b0 = FloatVector.fromArray(S, b, bq);
             FloatVector b1 = FloatVector.fromArray(S, b, bq + 1 * L);
             FloatVector b2 = FloatVector.fromArray(S, b, bq + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, b, bq + 3 * L);
             FloatVector b4 = FloatVector.fromArray(S, b, bq + 4 * L);
             FloatVector b5 = FloatVector.fromArray(S, b, bq + 5 * L);
-            FloatVector b6 = FloatVector.fromArray(S, b, bq + 6 * L);
+            FloatVector b6 = FloatVector.fromArray(S, b, bq + o6);
             FloatVector a0q = FloatVector.broadcast(S, a[a0 + q * acs]);
             c00 = b0.fma(a0q, c00); c01 = b1.fma(a0q, c01); c02 = b2.fma(a0q, c02); c03 = b3.fma(a0q, c03);
             c04 = b4.fma(a0q, c04); c05 = b5.fma(a0q, c05); c06 = b6.fma(a0q, c06);
@@ -280,21 +374,21 @@ public final class SimdKernels implements Kernels {
         c03.intoArray(c, c0 + 3 * L);
         c04.intoArray(c, c0 + 4 * L);
         c05.intoArray(c, c0 + 5 * L);
-        c06.intoArray(c, c0 + 6 * L);
+        c06.intoArray(c, c0 + o6);
         c10.intoArray(c, c1);
         c11.intoArray(c, c1 + 1 * L);
         c12.intoArray(c, c1 + 2 * L);
         c13.intoArray(c, c1 + 3 * L);
         c14.intoArray(c, c1 + 4 * L);
         c15.intoArray(c, c1 + 5 * L);
-        c16.intoArray(c, c1 + 6 * L);
+        c16.intoArray(c, c1 + o6);
         c20.intoArray(c, c2);
         c21.intoArray(c, c2 + 1 * L);
         c22.intoArray(c, c2 + 2 * L);
         c23.intoArray(c, c2 + 3 * L);
         c24.intoArray(c, c2 + 4 * L);
         c25.intoArray(c, c2 + 5 * L);
-        c26.intoArray(c, c2 + 6 * L);
+        c26.intoArray(c, c2 + o6);
     }
 
     /**
@@ -303,7 +397,7 @@ public final class SimdKernels implements Kernels {
      * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
      * so a row gets the same bits whichever kernel computes it.
      */
-    private static void microKernel1x7(float[] a, int a0, int acs, float[] b, int bBase, int kc,
+    private static void microKernel1x7(float[] a, int a0, int acs, float[] b, int bBase, int brs, int o6, int kc,
                                        float[] c, int c0) {
         FloatVector c00 = FloatVector.fromArray(S, c, c0);
         FloatVector c01 = FloatVector.fromArray(S, c, c0 + 1 * L);
@@ -311,16 +405,16 @@ public final class SimdKernels implements Kernels {
         FloatVector c03 = FloatVector.fromArray(S, c, c0 + 3 * L);
         FloatVector c04 = FloatVector.fromArray(S, c, c0 + 4 * L);
         FloatVector c05 = FloatVector.fromArray(S, c, c0 + 5 * L);
-        FloatVector c06 = FloatVector.fromArray(S, c, c0 + 6 * L);
+        FloatVector c06 = FloatVector.fromArray(S, c, c0 + o6);
         for (int q = 0; q < kc; q++) {
-            int bq = bBase + q * NR;
+            int bq = bBase + q * brs;
             FloatVector b0 = FloatVector.fromArray(S, b, bq);
             FloatVector b1 = FloatVector.fromArray(S, b, bq + 1 * L);
             FloatVector b2 = FloatVector.fromArray(S, b, bq + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, b, bq + 3 * L);
             FloatVector b4 = FloatVector.fromArray(S, b, bq + 4 * L);
             FloatVector b5 = FloatVector.fromArray(S, b, bq + 5 * L);
-            FloatVector b6 = FloatVector.fromArray(S, b, bq + 6 * L);
+            FloatVector b6 = FloatVector.fromArray(S, b, bq + o6);
             FloatVector a0q = FloatVector.broadcast(S, a[a0 + q * acs]);
             c00 = b0.fma(a0q, c00); c01 = b1.fma(a0q, c01); c02 = b2.fma(a0q, c02); c03 = b3.fma(a0q, c03);
             c04 = b4.fma(a0q, c04); c05 = b5.fma(a0q, c05); c06 = b6.fma(a0q, c06);
@@ -331,7 +425,7 @@ public final class SimdKernels implements Kernels {
         c03.intoArray(c, c0 + 3 * L);
         c04.intoArray(c, c0 + 4 * L);
         c05.intoArray(c, c0 + 5 * L);
-        c06.intoArray(c, c0 + 6 * L);
+        c06.intoArray(c, c0 + o6);
     }
 
     // exp(z) as in Cephes expf: z = n ln2 + r with |r| <= ln2 / 2, a degree-7 polynomial for exp(r),
@@ -402,6 +496,11 @@ public final class SimdKernels implements Kernels {
     @Override
     public void sigmoid(float[] x, float[] out, int from, int to) {
         Checks.elementwise("sigmoid", "x", x, "out", out, from, to, true);
+        sigmoidRange(x, out, from, to);
+    }
+
+    /** out[e] = sigmoid(x[e]) for e in [from, to): vectors, then the scalar twin (same bits) for the tail. */
+    private static void sigmoidRange(float[] x, float[] out, int from, int to) {
         int e = from;
         for (int bound = from + S.loopBound(to - from); e < bound; e += L) {
             sigmoid(FloatVector.fromArray(S, x, e)).intoArray(out, e);

@@ -56,9 +56,29 @@ class BackendConformanceTest {
             }
         }
         shapes.addAll(realShapes());
+        shapes.addAll(directShapes());
         Random random = new Random(SEED);
         for (int s = 0; s < randomShapes(); s++) {
             shapes.add(new int[] {random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX)});
+        }
+        return shapes;
+    }
+
+    /**
+     * Widths at which simd reads B in place with an overlapping 7th vector (SimdKernels.direct) at
+     * this run's vector length: one panel exactly, one just over 6 vectors, one just under 7, two
+     * panels, and a second panel just over 6 vectors. Reductions below, at and above the k block.
+     */
+    static List<int[]> directShapes() {
+        int lanes = Simd.unavailableReason() == null ? SimdSpecies.lanes() : 16;
+        int panel = 7 * lanes;
+        List<int[]> shapes = new ArrayList<>();
+        for (int n : new int[] {panel, 6 * lanes + 1, panel - 1, 2 * panel, panel + 6 * lanes + 1}) {
+            for (int m : QUICK ? new int[] {4, 50} : new int[] {1, 4, 50, 128}) {
+                for (int k : QUICK ? new int[] {65} : new int[] {1, 64, 65, 300}) {
+                    shapes.add(new int[] {m, k, n});
+                }
+            }
         }
         return shapes;
     }
