@@ -48,12 +48,17 @@ public final class SimdKernels implements Kernels {
         private float[] packed = new float[0];
         private float[] c = new float[0];
         private final float[] a = new float[BLOCK_M * BLOCK_K];
+        private final float[] row = new float[L];
 
         float[] packed(int size) {
             if (packed.length < size) {
                 packed = new float[size];
             }
             return packed;
+        }
+
+        float[] row() {
+            return row;
         }
 
         float[] a() {
@@ -94,6 +99,11 @@ public final class SimdKernels implements Kernels {
         // A = x[from:to], rows x k; B = w[1:], k x n; every row starts as the bias row w[0]
         if (direct(n)) {
             gemmDirect(x, from * k, k, 1, w, n, k, w, out, from * n, n, rows, sigmoid, null);
+        } else if (n <= L) {
+            Scratch s = scratch.get();
+            float[] packed = s.packed((k + 1) * L);
+            packNarrow(w, 0, n, 1, k + 1, n, packed);             // the bias row, then B = w[1:]
+            gemmNarrow(x, from * k, k, 1, packed, L, k, true, out, from * n, n, rows, sigmoid, s.row());
         } else {
             int panels = panels(n);
             Scratch s = scratch.get();
@@ -117,6 +127,11 @@ public final class SimdKernels implements Kernels {
         // A(r, i) = a[i][r0 - 1 + r]: a^T, read in place through its strides; B = g, m x n
         if (direct(n)) {
             gemmDirect(a, r0 - 1, 1, k, g, 0, m, null, dw, r0 * n, n, rows, false, scratch.get().a());
+        } else if (n <= L) {
+            Scratch s = scratch.get();
+            float[] packed = s.packed(m * L);
+            packNarrow(g, 0, n, 1, m, n, packed);
+            gemmNarrow(a, r0 - 1, 1, k, packed, 0, m, false, dw, r0 * n, n, rows, false, s.row());
         } else {
             int panels = panels(n);
             Scratch s = scratch.get();
@@ -152,8 +167,14 @@ public final class SimdKernels implements Kernels {
         if (rows == 0 || k == 0) {
             return;
         }
-        int panels = panels(k);
         Scratch s = scratch.get();
+        if (k <= L) {
+            float[] packed = s.packed(n * L);
+            packNarrow(w, n, 1, n, n, k, packed);                // B(j, p) = w[p+1][j], w[1:]^T, n x k
+            gemmNarrow(g, from * n, n, 1, packed, 0, n, false, gx, from * k, k, rows, false, s.row());
+            return;
+        }
+        int panels = panels(k);
         float[] packed = s.packed(n * panels * NR);
         pack(w, n, 1, n, n, k, packed);                          // B(j, p) = w[p+1][j], w[1:]^T, n x k
         gemm(g, from * n, n, 1, packed, n, panels, null, s.c(BLOCK_M * panels * NR), gx, from * k, k, rows, false);
@@ -318,6 +339,73 @@ public final class SimdKernels implements Kernels {
         for (int q = 0; q < kc; q++) {
             System.arraycopy(a, aOff + q * acs, ap, q * mc, mc);
         }
+    }
+
+    /**
+     * Packs B(q, j) = b[bOff + q * brs + j * bcs], q < kTotal, j < nTotal <= L, one vector per q:
+     * packed[q * L + j], zero past nTotal.
+     */
+    private static void packNarrow(float[] b, int bOff, int brs, int bcs, int kTotal, int nTotal, float[] packed) {
+        for (int q = 0; q < kTotal; q++) {
+            int dst = q * L;
+            for (int j = 0; j < nTotal; j++) {
+                packed[dst + j] = b[bOff + q * brs + j * bcs];
+            }
+            Arrays.fill(packed, dst + nTotal, dst + L, 0f);
+        }
+    }
+
+    /**
+     * The product for outputs at most one vector wide (the 10 classes): out[r][0..width) =
+     * init + sum_q A(r, q) B(q, 0..width), B packed by {@link #packNarrow} from packed[bStart], init
+     * the packed row before it when {@code bias} and zero otherwise. Eight rows at a time, one
+     * accumulator each (eight independent fma chains hide the fma latency), each packed row of B
+     * loaded once for the eight; the rows' vectors go through {@code row} to keep the padding out of
+     * the next output row. A 7-vector panel here would be 11 times wider than the output.
+     */
+    private static void gemmNarrow(float[] a, int aOff, int ars, int acs, float[] packed, int bStart, int kTotal,
+                                   boolean bias, float[] out, int outOff, int width, int rows, boolean sigmoid,
+                                   float[] row) {
+        FloatVector init = bias ? FloatVector.fromArray(S, packed, 0) : FloatVector.zero(S);
+        int r = 0;
+        for (; r + 8 <= rows; r += 8) {
+            FloatVector c0 = init, c1 = init, c2 = init, c3 = init, c4 = init, c5 = init, c6 = init, c7 = init;
+            int a0 = aOff + r * ars;
+            for (int q = 0; q < kTotal; q++) {
+                FloatVector b = FloatVector.fromArray(S, packed, bStart + q * L);
+                int aq = a0 + q * acs;
+                c0 = b.fma(FloatVector.broadcast(S, a[aq]), c0);
+                c1 = b.fma(FloatVector.broadcast(S, a[aq + ars]), c1);
+                c2 = b.fma(FloatVector.broadcast(S, a[aq + 2 * ars]), c2);
+                c3 = b.fma(FloatVector.broadcast(S, a[aq + 3 * ars]), c3);
+                c4 = b.fma(FloatVector.broadcast(S, a[aq + 4 * ars]), c4);
+                c5 = b.fma(FloatVector.broadcast(S, a[aq + 5 * ars]), c5);
+                c6 = b.fma(FloatVector.broadcast(S, a[aq + 6 * ars]), c6);
+                c7 = b.fma(FloatVector.broadcast(S, a[aq + 7 * ars]), c7);
+            }
+            int o = outOff + r * width;
+            narrowRow(c0, out, o, sigmoid, row, width);
+            narrowRow(c1, out, o + width, sigmoid, row, width);
+            narrowRow(c2, out, o + 2 * width, sigmoid, row, width);
+            narrowRow(c3, out, o + 3 * width, sigmoid, row, width);
+            narrowRow(c4, out, o + 4 * width, sigmoid, row, width);
+            narrowRow(c5, out, o + 5 * width, sigmoid, row, width);
+            narrowRow(c6, out, o + 6 * width, sigmoid, row, width);
+            narrowRow(c7, out, o + 7 * width, sigmoid, row, width);
+        }
+        for (; r < rows; r++) {   // tail rows: the same chain, one row at a time
+            FloatVector c0 = init;
+            int a0 = aOff + r * ars;
+            for (int q = 0; q < kTotal; q++) {
+                c0 = FloatVector.fromArray(S, packed, bStart + q * L).fma(FloatVector.broadcast(S, a[a0 + q * acs]), c0);
+            }
+            narrowRow(c0, out, outOff + r * width, sigmoid, row, width);
+        }
+    }
+
+    private static void narrowRow(FloatVector c, float[] out, int off, boolean sigmoid, float[] row, int width) {
+        (sigmoid ? sigmoid(c) : c).intoArray(row, 0);
+        System.arraycopy(row, 0, out, off, width);
     }
 
     /**
