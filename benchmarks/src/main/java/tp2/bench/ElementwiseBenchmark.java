@@ -23,7 +23,9 @@ import tp2.kernels.Kernels;
  * inputs. sigmoidBackward works in place and would shrink g by up to 4x a call into slow
  * subnormals, so each call first restores g with one arraycopy (included in its time: about as much
  * memory traffic as the kernel itself). sgdUpdate rewrites W1 in place, which drifts the values but
- * not the work. Setup checks each backend against naive. Run with
+ * not the work. gatherCentered turns m shuffled images of 3,072 bytes into centred floats, a new
+ * batch each call from 10,000 images (30 MB, beyond the caches like the training set). Setup checks
+ * each backend against naive. Run with
  * {@code java -jar benchmarks/target/benchmarks.jar ElementwiseBenchmark -p m=128}.
  */
 @State(Scope.Benchmark)
@@ -36,6 +38,8 @@ public class ElementwiseBenchmark {
     static final int HIDDEN = 100;
     static final int CLASSES = 10;
     static final int W1 = 3073 * 100;
+    static final int PIXELS = 3072;
+    static final int IMAGES = 10_000;   // 30 MB of pixels: larger than the caches, as the 150 MB training set is
 
     @Param({"naive", "blocked", "simd"})
     public String backend;
@@ -53,6 +57,11 @@ public class ElementwiseBenchmark {
     private int[] labels;    // m
     private float[] w;       // W1
     private float[] dw;      // dW1
+    private byte[] pixels;   // IMAGES x 3072 bytes
+    private int[] order;     // a shuffled order of the images
+    private float[] mean;    // 3072
+    private float[] x;       // m x 3072
+    private int first;       // the next batch's first position in order
 
     @Setup
     public void setup() {
@@ -72,6 +81,19 @@ public class ElementwiseBenchmark {
         }
         w = Layer.gaussian(random, W1);
         dw = Layer.gaussian(random, W1);
+        pixels = new byte[IMAGES * PIXELS];
+        random.nextBytes(pixels);
+        order = new int[IMAGES];
+        for (int i = 0; i < IMAGES; i++) {
+            int j = random.nextInt(i + 1);
+            order[i] = order[j];
+            order[j] = i;
+        }
+        mean = new float[PIXELS];
+        for (int c = 0; c < PIXELS; c++) {
+            mean[c] = 127.5f + (float) random.nextGaussian();
+        }
+        x = new float[m * PIXELS];
         kernels = Layer.create(backend);
 
         float[] expected = new float[s.length];
@@ -103,6 +125,10 @@ public class ElementwiseBenchmark {
         float[] wOut = w.clone();
         Layer.NAIVE.sgdUpdate(wRef, dw, 1e-3f, 1e-4f, 0, W1);
         kernels.sgdUpdate(wOut, dw, 1e-3f, 1e-4f, 0, W1);
+        float[] xRef = new float[x.length];
+        Layer.NAIVE.gatherCentered(pixels, order, 0, mean, xRef, m, PIXELS, 0, m);
+        kernels.gatherCentered(pixels, order, 0, mean, x, m, PIXELS, 0, m);
+        agree("gatherCentered", xRef, x, e -> 0);   // byte - mean: one rounding, the same in every backend
         agree("sgdUpdate", wRef, wOut, e -> Math.abs(w[e]) + 1e-3 * (Math.abs(dw[e]) + 1e-4 * Math.abs(w[e])));
     }
 
@@ -151,5 +177,16 @@ public class ElementwiseBenchmark {
     @Benchmark
     public float sgdUpdate() {
         return kernels.sgdUpdate(w, dw, 1e-3f, 1e-4f, 0, W1);
+    }
+
+    /** The batch gather: m shuffled images, bytes to floats minus the pixel mean, a new batch each call. */
+    @Benchmark
+    public float[] gatherCentered() {
+        if (first + m > IMAGES) {
+            first = 0;
+        }
+        kernels.gatherCentered(pixels, order, first, mean, x, m, PIXELS, 0, m);
+        first += m;
+        return x;
     }
 }
