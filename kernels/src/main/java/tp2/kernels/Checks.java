@@ -24,15 +24,6 @@ final class Checks {
         range("matmulGradW", from, to, k + 1, "k+1");
     }
 
-    static void matmulGradWUpdate(float[] a, float[] g, float[] dw, float[] w, int m, int k, int n, int from,
-                                  int to) {
-        matmulGradW(a, g, dw, m, k, n, from, to);
-        length("matmulGradWUpdate", "w", w, (long) (k + 1) * n, "(k+1) x n", k + 1, n);
-        distinct("matmulGradWUpdate", "w", w, "dw", dw);
-        distinct("matmulGradWUpdate", "w", w, "a", a);
-        distinct("matmulGradWUpdate", "w", w, "g", g);
-    }
-
     static void matmulGradX(float[] g, float[] w, float[] gx, int m, int k, int n, int from, int to) {
         dims("matmulGradX", m, k, n);
         length("matmulGradX", "g", g, (long) m * n, "m x n", m, n);

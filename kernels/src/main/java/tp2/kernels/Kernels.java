@@ -73,27 +73,6 @@ public interface Kernels {
     }
 
     /**
-     * The weight gradient and the SGD step of the same rows, fused: rows [from, to) of dw as
-     * {@link #matmulGradW}, then those rows of w as {@link #sgdUpdate} on elements
-     * [from * n, to * n). The results are those of the two calls, bit for bit; a backend may
-     * update each block of rows while its gradient is still in cache instead of reading dw back.
-     * {@code w} is (k+1) x n like dw and must not be dw, a or g.
-     *
-     * @return the update's finiteness probe: 0 when every updated weight is finite, NaN otherwise
-     */
-    default float matmulGradWUpdate(float[] a, float[] g, float[] dw, float[] w, int m, int k, int n,
-                                    float lr, float reg, int from, int to) {
-        Checks.matmulGradWUpdate(a, g, dw, w, m, k, n, from, to);
-        matmulGradW(a, g, dw, m, k, n, from, to);
-        return sgdUpdate(w, dw, lr, reg, from * n, to * n);
-    }
-
-    default float matmulGradWUpdate(float[] a, float[] g, float[] dw, float[] w, int m, int k, int n,
-                                    float lr, float reg) {
-        return matmulGradWUpdate(a, g, dw, w, m, k, n, lr, reg, 0, k + 1);
-    }
-
-    /**
      * gx = g . w[1:]^T, the gradient with respect to a layer's input (the bias row does not
      * take part: the column of ones has no gradient).
      * <pre>

@@ -24,7 +24,6 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private float[] arg0;
     private float[] arg1;
     private float[] arg2;
-    private float[] arg3;
     private int argM;
     private int argK;
     private int argN;
@@ -40,7 +39,6 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private final WorkerPool.Slice matmulBiasSlice;
     private final WorkerPool.Slice matmulBiasSigmoidSlice;
     private final WorkerPool.Slice matmulGradWSlice;
-    private final WorkerPool.Slice matmulGradWUpdateSlice;
     private final WorkerPool.Slice matmulGradXSlice;
     private final WorkerPool.Slice sigmoidSlice;
     private final WorkerPool.Slice sigmoidBackwardSlice;
@@ -58,8 +56,6 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
                 arg1, arg2, argM, argK, argN, rowSplit(part, parts), rowSplit(part + 1, parts));
         matmulGradWSlice = (part, parts) -> backend.matmulGradW(arg0, arg1, arg2,
                 argM, argK, argN, rowSplit(part, parts), rowSplit(part + 1, parts));
-        matmulGradWUpdateSlice = (part, parts) -> probes[part] = backend.matmulGradWUpdate(arg0, arg1, arg2, arg3,
-                argM, argK, argN, argLr, argReg, rowSplit(part, parts), rowSplit(part + 1, parts));
         matmulGradXSlice = (part, parts) -> backend.matmulGradX(arg0, arg1, arg2,
                 argM, argK, argN, rowSplit(part, parts), rowSplit(part + 1, parts));
         sigmoidSlice = (part, parts) -> backend.sigmoid(arg0, arg1,
@@ -140,18 +136,6 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     }
 
     @Override
-    public float matmulGradWUpdate(float[] a, float[] g, float[] dw, float[] w, int m, int k, int n,
-                                   float lr, float reg, int from, int to) {
-        Checks.matmulGradWUpdate(a, g, dw, w, m, k, n, from, to);
-        arg3 = w;
-        argLr = lr;
-        argReg = reg;
-        java.util.Arrays.fill(probes, 0f);
-        matrixCall(matmulGradWUpdateSlice, a, g, dw, m, k, n, from, to, (long) (to - from) * m * n);
-        return sumOfProbes();
-    }
-
-    @Override
     public void matmulGradX(float[] g, float[] w, float[] gx, int m, int k, int n, int from, int to) {
         Checks.matmulGradX(g, w, gx, m, k, n, from, to);
         matrixCall(matmulGradXSlice, g, w, gx, m, k, n, from, to, (long) (to - from) * k * n);
@@ -191,10 +175,6 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         argReg = reg;
         java.util.Arrays.fill(probes, 0f);
         elementCall(sgdUpdateSlice, w, dw, from, to);
-        return sumOfProbes();
-    }
-
-    private float sumOfProbes() {
         float probe = 0f;
         for (float p : probes) {
             probe += p;

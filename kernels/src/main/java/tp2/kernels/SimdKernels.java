@@ -98,7 +98,7 @@ public final class SimdKernels implements Kernels {
         }
         // A = x[from:to], rows x k; B = w[1:], k x n; every row starts as the bias row w[0]
         if (direct(n)) {
-            gemmDirect(x, from * k, k, 1, w, n, k, w, out, from * n, n, rows, sigmoid, null, null, 0f, 0f);
+            gemmDirect(x, from * k, k, 1, w, n, k, w, out, from * n, n, rows, sigmoid, null);
         } else if (n <= L) {
             Scratch s = scratch.get();
             float[] packed = s.packed((k + 1) * L);
@@ -116,49 +116,29 @@ public final class SimdKernels implements Kernels {
     @Override
     public void matmulGradW(float[] a, float[] g, float[] dw, int m, int k, int n, int from, int to) {
         Checks.matmulGradW(a, g, dw, m, k, n, from, to);
-        gradW(a, g, dw, null, m, k, n, 0f, 0f, from, to);
-    }
-
-    /** Fused: each block of dw rows is updated while it is in L1, so dw is never read back. */
-    @Override
-    public float matmulGradWUpdate(float[] a, float[] g, float[] dw, float[] w, int m, int k, int n,
-                                   float lr, float reg, int from, int to) {
-        Checks.matmulGradWUpdate(a, g, dw, w, m, k, n, from, to);
-        return gradW(a, g, dw, w, m, k, n, lr, reg, from, to);
-    }
-
-    /** dw rows [from, to); with w, also the update of those rows of w, returning its probe. */
-    private float gradW(float[] a, float[] g, float[] dw, float[] w, int m, int k, int n, float lr, float reg,
-                        int from, int to) {
-        float probe = 0f;
         if (from == 0 && to > 0) {
             columnSums(g, dw, m, n);
-            if (w != null) {
-                probe += update(w, dw, lr, reg, 0, n);
-            }
         }
         int r0 = Math.max(from, 1);
         int rows = to - r0;
         if (rows <= 0 || n == 0) {
-            return probe;
+            return;
         }
         // A(r, i) = a[i][r0 - 1 + r]: a^T, read in place through its strides; B = g, m x n
         if (direct(n)) {
-            return probe + gemmDirect(a, r0 - 1, 1, k, g, 0, m, null, dw, r0 * n, n, rows, false,
-                    scratch.get().a(), w, lr, reg);
-        }
-        Scratch s = scratch.get();
-        if (n <= L) {
+            gemmDirect(a, r0 - 1, 1, k, g, 0, m, null, dw, r0 * n, n, rows, false, scratch.get().a());
+        } else if (n <= L) {
+            Scratch s = scratch.get();
             float[] packed = s.packed(m * L);
             packNarrow(g, 0, n, 1, m, n, packed);
             gemmNarrow(a, r0 - 1, 1, k, packed, 0, m, false, dw, r0 * n, n, rows, false, s.row());
         } else {
             int panels = panels(n);
+            Scratch s = scratch.get();
             float[] packed = s.packed(m * panels * NR);
             pack(g, 0, n, 1, m, n, packed);
             gemm(a, r0 - 1, 1, k, packed, m, panels, null, s.c(BLOCK_M * panels * NR), dw, r0 * n, n, rows, false);
         }
-        return w == null ? probe : probe + update(w, dw, lr, reg, r0 * n, to * n);
     }
 
     /** dw[0][j] = sum_i g[i][j], vectors along j, i ascending. */
@@ -296,10 +276,9 @@ public final class SimdKernels implements Kernels {
      * is packed or copied. Rows still go in blocks of {@link #BLOCK_M} and the reduction in slices
      * of {@link #BLOCK_K}; a slice of B (BLOCK_K rows) stays in L1 while the block's rows pass it.
      */
-    private static float gemmDirect(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int kTotal,
-                                    float[] bias, float[] out, int outOff, int width, int rows, boolean sigmoid,
-                                    float[] ap, float[] w, float lr, float reg) {
-        float probe = 0f;
+    private static void gemmDirect(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int kTotal,
+                                   float[] bias, float[] out, int outOff, int width, int rows, boolean sigmoid,
+                                   float[] ap) {
         int panels = panels(width);
         for (int r0 = 0; r0 < rows; r0 += BLOCK_M) {
             int mc = Math.min(BLOCK_M, rows - r0);
@@ -348,11 +327,7 @@ public final class SimdKernels implements Kernels {
             if (sigmoid) {
                 sigmoidRange(out, out, cBlock, cBlock + mc * width);
             }
-            if (w != null) {   // the block's rows of the gradient are complete and in L1: update them now
-                probe += update(w, out, lr, reg, cBlock, cBlock + mc * width);
-            }
         }
-        return probe;
     }
 
     /**
@@ -694,11 +669,6 @@ public final class SimdKernels implements Kernels {
     @Override
     public float sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
         Checks.elementwise("sgdUpdate", "dw", dw, "w", w, from, to, false);
-        return update(w, dw, lr, reg, from, to);
-    }
-
-    /** w[e] -= lr (dw[e] + reg w[e]) on [from, to), two fma per element; returns the finiteness probe. */
-    private static float update(float[] w, float[] dw, float lr, float reg, int from, int to) {
         float negLr = -lr;
         FloatVector regV = FloatVector.broadcast(S, reg);
         FloatVector negLrV = FloatVector.broadcast(S, negLr);

@@ -1,8 +1,6 @@
 package tp2.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static tp2.kernels.TestBackends.GUARD;
 import static tp2.kernels.TestBackends.assertSentinels;
@@ -141,44 +139,6 @@ class BackendConformanceTest {
             assertRangeIsolated(s, random, m, n, out, (from, to, o) -> kernels.matmulBias(x, w, o, m, k, n, from, to));
         }
         TestBackends.report(reporter, score.check());
-    }
-
-    /**
-     * The fused weight gradient and update gives the bits of the backend's own matmulGradW then
-     * sgdUpdate (naive's is that composition by definition), on every shape, whole and on a row
-     * range, and its probe turns NaN when an updated weight is not finite.
-     */
-    @ParameterizedTest
-    @MethodSource("tp2.kernels.TestBackends#candidates")
-    void matmulGradWUpdateIsGradWThenUpdate(Backend backend) {
-        Kernels kernels = create(backend);
-        for (int[] s : shapes()) {
-            int m = s[0], k = s[1], n = s[2];
-            Random random = new Random(seedOf(s));
-            float[] a = gaussian(random, m * k);
-            float[] g = gaussian(random, m * n);
-            float[] w = gaussian(random, (k + 1) * n);
-            int from = (k + 1) / 3, to = (k + 1) - (k + 1) / 4;
-            for (int[] range : new int[][] {{0, k + 1}, {from, to}}) {
-                float[] dwRef = new float[(k + 1) * n];
-                float[] wRef = w.clone();
-                kernels.matmulGradW(a, g, dwRef, m, k, n, range[0], range[1]);
-                float probeRef = kernels.sgdUpdate(wRef, dwRef, 1e-2f, 1e-3f, range[0] * n, range[1] * n);
-                float[] dw = new float[(k + 1) * n];
-                float[] wFused = w.clone();
-                float probe = kernels.matmulGradWUpdate(a, g, dw, wFused, m, k, n, 1e-2f, 1e-3f, range[0], range[1]);
-                String at = where(s, "matmulGradWUpdate rows [" + range[0] + ", " + range[1] + ")");
-                assertArrayEquals(dwRef, dw, at + " dw");
-                assertArrayEquals(wRef, wFused, at + " w");
-                assertEquals(probeRef, probe, at + " probe");
-            }
-            if (w.length > 0) {
-                float[] wBad = w.clone();
-                wBad[wBad.length - 1] = Float.POSITIVE_INFINITY;
-                assertTrue(Float.isNaN(kernels.matmulGradWUpdate(a, g, new float[w.length], wBad, m, k, n, 1e-2f, 1e-3f)),
-                        where(s, "matmulGradWUpdate probe of an infinite weight"));
-            }
-        }
     }
 
     @ParameterizedTest

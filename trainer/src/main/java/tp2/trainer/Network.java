@@ -86,12 +86,6 @@ public final class Network {
 
     /** Forward, loss and backward on one batch; leaves dW1 and dW2 (without the L2 term) filled. */
     public void gradients(Kernels kernels, float[] x, int[] labels, int m, StepResult result) {
-        throughHiddenGradient(kernels, x, labels, m, result);
-        kernels.matmulGradW(x, g1, dw1, m, k, hidden);              // dW1 = [1|X]^T G1
-    }
-
-    /** Forward, loss, dW2 and G1 = (G2 W2[1:]^T) * S1 (1 - S1): all of the step before dW1. */
-    private void throughHiddenGradient(Kernels kernels, float[] x, int[] labels, int m, StepResult result) {
         forward(kernels, x, m);
         result.loss = kernels.squaredErrorLoss(s2, labels, m, classes);
         result.correct = kernels.countCorrect(s2, labels, m, classes);
@@ -99,19 +93,22 @@ public final class Network {
         kernels.matmulGradW(s1, g2, dw2, m, hidden, classes);       // dW2 = [1|S1]^T G2
         kernels.matmulGradX(g2, w2, g1, m, hidden, classes);        // G1 = G2 W2[1:]^T
         kernels.sigmoidBackward(s1, g1, 0, m * hidden);            // G1 *= S1 (1 - S1)
+        kernels.matmulGradW(x, g1, dw1, m, k, hidden);              // dW1 = [1|X]^T G1
     }
 
     /**
-     * One SGD step: forward, loss, backward, W -= lr (dW + reg W). dW1 and the update of W1 are one
-     * fused call (each block of dW1 rows updates W1 while in cache), with the same bits as
-     * {@link #gradients} followed by the two updates.
+     * W -= lr (dW + reg W) for both layers.
      *
      * @return 0 when every updated weight is finite, NaN otherwise (see {@link Kernels#sgdUpdate})
      */
+    public float update(Kernels kernels, float lr, float reg) {
+        return kernels.sgdUpdate(w1, dw1, lr, reg, 0, w1.length) + kernels.sgdUpdate(w2, dw2, lr, reg, 0, w2.length);
+    }
+
+    /** One SGD step: forward, loss, backward, update; returns the update's finiteness probe. */
     public float step(Kernels kernels, float[] x, int[] labels, int m, float lr, float reg, StepResult result) {
-        throughHiddenGradient(kernels, x, labels, m, result);
-        float probe = kernels.matmulGradWUpdate(x, g1, dw1, w1, m, k, hidden, lr, reg);   // dW1, W1 -= ...
-        return probe + kernels.sgdUpdate(w2, dw2, lr, reg, 0, w2.length);
+        gradients(kernels, x, labels, m, result);
+        return update(kernels, lr, reg);
     }
 
     /** (1/2) (|W1|^2 + |W2|^2), in double: the L2 term of the loss is reg times this. */
