@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import tp2.data.Cifar10Reader;
+import tp2.data.DataLocation;
 import tp2.data.Images;
 import tp2.kernels.ParallelKernels;
 import tp2.trainer.Batches;
@@ -37,7 +38,7 @@ import tp2.trainer.TrainConfig;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {Jvm.VECTOR, Jvm.IGNORE_UNKNOWN, Jvm.NATIVE_ACCESS, Jvm.UNSAFE, Jvm.HEAP})
+@Fork(value = 1, jvmArgsAppend = {Jvm.VECTOR, Jvm.IGNORE_UNKNOWN, Jvm.NATIVE_ACCESS, Jvm.UNSAFE, Jvm.HEAP, Jvm.BATCH})
 public class EpochBenchmark {
     static final int IMAGES = 50_000;
 
@@ -62,25 +63,33 @@ public class EpochBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
-        String real = System.getenv("TP2_DATA");
-        if (real != null && !real.isBlank()) {
-            train = new Cifar10Reader().read(Path.of(real)).train();
-        } else {
-            Random random = new Random(1);
-            byte[] pixels = new byte[IMAGES * Images.PIXELS];
-            random.nextBytes(pixels);
-            byte[] labelBytes = new byte[IMAGES];
-            for (int i = 0; i < IMAGES; i++) {
-                labelBytes[i] = (byte) random.nextInt(10);
-            }
-            train = new Images(pixels, labelBytes);
-        }
+        train = trainingSet(null);
         mean = Batches.pixelMean(train);
         kernels = new ParallelKernels(Layer.create(backend), threads);
         network = new Network(Images.PIXELS, TrainConfig.HIDDEN, 10, batch);
         x = new float[batch * Images.PIXELS];
         labels = new int[batch];
         order = new int[train.count()];
+    }
+
+    /**
+     * The training set of {@code data}, else of TP2_DATA when set, else 50,000 synthetic images
+     * (random bytes and labels: the work does not depend on the values).
+     */
+    static Images trainingSet(Path data) throws Exception {
+        String real = System.getenv(DataLocation.ENV);
+        Path location = data != null ? data : real != null && !real.isBlank() ? Path.of(real) : null;
+        if (location != null) {
+            return new Cifar10Reader().read(location).train();
+        }
+        Random random = new Random(1);
+        byte[] pixels = new byte[IMAGES * Images.PIXELS];
+        random.nextBytes(pixels);
+        byte[] labelBytes = new byte[IMAGES];
+        for (int i = 0; i < IMAGES; i++) {
+            labelBytes[i] = (byte) random.nextInt(10);
+        }
+        return new Images(pixels, labelBytes);
     }
 
     @Setup(Level.Iteration)

@@ -10,6 +10,11 @@ final class Jvm {
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";   // OpenBLAS through JavaCPP, JDK 22+
     static final String UNSAFE = "--sun-misc-unsafe-memory-access=allow";     // JMH itself, JDK 24+
     static final String HEAP = "-Xmx2g";
+    /**
+     * Foreground compilation, as ./tp2 runs JDK 17-24: with background compilation JDK 17's C2 often
+     * leaves the simd micro-kernel at half speed for a whole fork (README, "Results").
+     */
+    static final String BATCH = "-Xbatch";
 
     private Jvm() {}
 }

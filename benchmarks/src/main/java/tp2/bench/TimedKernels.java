@@ -1,0 +1,154 @@
+package tp2.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import tp2.kernels.Kernels;
+
+/**
+ * A {@link Kernels} that passes every call to another and adds up its wall time per kernel and
+ * shape, for {@link StepProfile}. Two nanoTime reads a call (some 50 ns against calls of 1-1000 us);
+ * nothing is allocated once every (kernel, shape) has been seen.
+ */
+final class TimedKernels implements Kernels {
+    /** The time of one kernel at one shape. */
+    static final class Slot {
+        final String kernel;
+        final String shape;
+        long nanos;
+        long calls;
+
+        Slot(String kernel, String shape) {
+            this.kernel = kernel;
+            this.shape = shape;
+        }
+    }
+
+    private final Kernels inner;
+    private final List<Slot> slots = new ArrayList<>();
+    private final List<int[]> keys = new ArrayList<>();
+
+    TimedKernels(Kernels inner) {
+        this.inner = inner;
+    }
+
+    /** The slots seen so far, in first-call order. */
+    List<Slot> slots() {
+        return slots;
+    }
+
+    void reset() {
+        for (Slot s : slots) {
+            s.nanos = 0;
+            s.calls = 0;
+        }
+    }
+
+    private void add(int kernel, int a, int b, long start) {
+        long nanos = System.nanoTime() - start;
+        for (int i = 0; i < keys.size(); i++) {
+            int[] key = keys.get(i);
+            if (key[0] == kernel && key[1] == a && key[2] == b) {
+                slots.get(i).nanos += nanos;
+                slots.get(i).calls++;
+                return;
+            }
+        }
+        keys.add(new int[] {kernel, a, b});
+        Slot slot = new Slot(NAMES[kernel], SHAPES[kernel].replace("A", Integer.toString(a)).replace("B", Integer.toString(b)));
+        slot.nanos = nanos;
+        slot.calls = 1;
+        slots.add(slot);
+    }
+
+    private static final String[] NAMES = {"matmulBias", "matmulBiasSigmoid", "matmulGradW", "matmulGradX", "sigmoid",
+        "sigmoidBackward", "squaredErrorLoss", "squaredErrorGrad", "countCorrect", "sgdUpdate", "gatherCentered"};
+    /** Each kernel's shape, A and B standing for the two numbers passed to {@link #add}. */
+    private static final String[] SHAPES = {"A -> B", "A -> B", "A x B", "B -> A", "A", "A", "A x B", "A x B",
+        "A x B", "A", "A x B bytes"};
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public void matmulBias(float[] x, float[] w, float[] out, int m, int k, int n, int from, int to) {
+        long t = System.nanoTime();
+        inner.matmulBias(x, w, out, m, k, n, from, to);
+        add(0, k, n, t);
+    }
+
+    @Override
+    public void matmulBiasSigmoid(float[] x, float[] w, float[] out, int m, int k, int n, int from, int to) {
+        long t = System.nanoTime();
+        inner.matmulBiasSigmoid(x, w, out, m, k, n, from, to);
+        add(1, k, n, t);
+    }
+
+    @Override
+    public void matmulGradW(float[] a, float[] g, float[] dw, int m, int k, int n, int from, int to) {
+        long t = System.nanoTime();
+        inner.matmulGradW(a, g, dw, m, k, n, from, to);
+        add(2, k + 1, n, t);
+    }
+
+    @Override
+    public void matmulGradX(float[] g, float[] w, float[] gx, int m, int k, int n, int from, int to) {
+        long t = System.nanoTime();
+        inner.matmulGradX(g, w, gx, m, k, n, from, to);
+        add(3, k, n, t);
+    }
+
+    @Override
+    public void sigmoid(float[] x, float[] out, int from, int to) {
+        long t = System.nanoTime();
+        inner.sigmoid(x, out, from, to);
+        add(4, to - from, 0, t);
+    }
+
+    @Override
+    public void sigmoidBackward(float[] s, float[] g, int from, int to) {
+        long t = System.nanoTime();
+        inner.sigmoidBackward(s, g, from, to);
+        add(5, to - from, 0, t);
+    }
+
+    @Override
+    public float squaredErrorLoss(float[] s, int[] labels, int m, int n) {
+        long t = System.nanoTime();
+        float loss = inner.squaredErrorLoss(s, labels, m, n);
+        add(6, m, n, t);
+        return loss;
+    }
+
+    @Override
+    public void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n) {
+        long t = System.nanoTime();
+        inner.squaredErrorGrad(s, labels, g, m, n);
+        add(7, m, n, t);
+    }
+
+    @Override
+    public int countCorrect(float[] s, int[] labels, int m, int n) {
+        long t = System.nanoTime();
+        int correct = inner.countCorrect(s, labels, m, n);
+        add(8, m, n, t);
+        return correct;
+    }
+
+    @Override
+    public float sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to) {
+        long t = System.nanoTime();
+        float probe = inner.sgdUpdate(w, dw, lr, reg, from, to);
+        add(9, to - from, 0, t);
+        return probe;
+    }
+
+    @Override
+    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d,
+                               int from, int to) {
+        long t = System.nanoTime();
+        inner.gatherCentered(pixels, order, first, mean, x, m, d, from, to);
+        add(10, to - from, d, t);
+    }
+}
