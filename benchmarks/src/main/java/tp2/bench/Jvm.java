@@ -11,8 +11,9 @@ final class Jvm {
     static final String UNSAFE = "--sun-misc-unsafe-memory-access=allow";     // JMH itself, JDK 24+
     static final String HEAP = "-Xmx2g";
     /**
-     * Foreground compilation, as ./tp2 runs JDK 17-24: with background compilation JDK 17's C2 often
-     * leaves the simd micro-kernel at half speed for a whole fork (README, "Results").
+     * Foreground compilation: with background compilation JDK 17's C2 often left the simd
+     * micro-kernel at half speed for a whole fork (README, "Results"), which made one-thread rows
+     * and the gate's baseline bimodal. ./tp2 train does not use it (two threads measured slower).
      */
     static final String BATCH = "-Xbatch";
 
