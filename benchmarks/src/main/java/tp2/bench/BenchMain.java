@@ -68,16 +68,22 @@ public final class BenchMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        CommandLine cli = new CommandLine(new BenchMain());
+        System.exit(execute(new BenchMain(), "tp2 bench", args));
+    }
+
+    /** Runs a picocli command: a usage error is one line and exit 2, a failure one line and exit 1. */
+    static int execute(Object command, String name, String[] args) {
+        CommandLine cli = new CommandLine(command);
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("tp2 bench: " + ex.getMessage() + " (see --help)");
+            ex.getCommandLine().getErr().println(name + ": " + ex.getMessage() + " (see --help)");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("tp2 bench: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage().replaceAll("\\s*\\R\\s*", " ")));
+            cmd.getErr().println(name + ": " + (ex.getMessage() == null ? ex.toString()
+                    : ex.getMessage().replaceAll("\\s*\\R\\s*", " ")));
             return 1;
         });
-        System.exit(cli.execute(args));
+        return cli.execute(args);
     }
 
     static Path home() {

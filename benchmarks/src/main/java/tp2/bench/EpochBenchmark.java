@@ -63,7 +63,7 @@ public class EpochBenchmark {
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
-        train = trainingSet(null);
+        train = trainingSet(dataLocation(null));
         mean = Batches.pixelMean(train);
         kernels = new ParallelKernels(Layer.create(backend), threads);
         network = new Network(Images.PIXELS, TrainConfig.HIDDEN, 10, batch);
@@ -72,13 +72,17 @@ public class EpochBenchmark {
         order = new int[train.count()];
     }
 
-    /**
-     * The training set of {@code data}, else of TP2_DATA when set, else 50,000 synthetic images
-     * (random bytes and labels: the work does not depend on the values).
-     */
-    static Images trainingSet(Path data) throws Exception {
+    /** {@code data} when given, else TP2_DATA when set, else null (synthetic images). */
+    static Path dataLocation(Path data) {
         String real = System.getenv(DataLocation.ENV);
-        Path location = data != null ? data : real != null && !real.isBlank() ? Path.of(real) : null;
+        return data != null ? data : real != null && !real.isBlank() ? Path.of(real) : null;
+    }
+
+    /**
+     * The training set at {@code location}, or when it is null 50,000 synthetic images (random
+     * bytes and labels: the work does not depend on the values).
+     */
+    static Images trainingSet(Path location) throws Exception {
         if (location != null) {
             return new Cifar10Reader().read(location).train();
         }

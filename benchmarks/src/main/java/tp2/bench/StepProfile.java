@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import tp2.data.DataLocation;
 import tp2.data.Images;
 import tp2.kernels.Backend;
 import tp2.kernels.ParallelKernels;
@@ -47,17 +46,7 @@ public final class StepProfile implements Callable<Integer> {
     static final int BATCH = 128;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new StepProfile());
-        cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("tp2 profile: " + ex.getMessage() + " (see --help)");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("tp2 profile: " + (ex.getMessage() == null ? ex.toString()
-                    : ex.getMessage().replaceAll("\\s*\\R\\s*", " ")));
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        System.exit(BenchMain.execute(new StepProfile(), "tp2 profile", args));
     }
 
     @Override
@@ -66,12 +55,13 @@ public final class StepProfile implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1 and --epochs >= 2");
         }
         Backend chosen = Backend.fromName(backend);
-        Images train = EpochBenchmark.trainingSet(data);
+        Path location = EpochBenchmark.dataLocation(data);
+        Images train = EpochBenchmark.trainingSet(location);
         float[] mean = Batches.pixelMean(train);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         out.printf(Locale.ROOT, "tp2 profile: backend %s, %d thread%s, %s, %s%n", chosen.cliName(), threads,
-                threads == 1 ? "" : "s", Simd.describe(), data != null || real() != null
-                        ? train.count() + " CIFAR-10 images" : "synthetic images");
+                threads == 1 ? "" : "s", Simd.describe(),
+                location != null ? train.count() + " CIFAR-10 images" : "synthetic images");
         try (ParallelKernels parallel = new ParallelKernels(chosen.create(), threads)) {
             TimedKernels kernels = new TimedKernels(parallel);
             Network network = new Network(Images.PIXELS, TrainConfig.HIDDEN, 10, BATCH);
@@ -144,10 +134,5 @@ public final class StepProfile implements Callable<Integer> {
         if (hidden > 0) {
             out.printf(Locale.ROOT, "%n(%d calls below 0.05 us a step, those of the last, partial batch, are counted but not listed.)%n", hidden);
         }
-    }
-
-    private String real() {
-        String env = System.getenv(DataLocation.ENV);
-        return env == null || env.isBlank() ? null : env;
     }
 }

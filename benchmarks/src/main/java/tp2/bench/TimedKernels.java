@@ -12,20 +12,24 @@ import tp2.kernels.Kernels;
 final class TimedKernels implements Kernels {
     /** The time of one kernel at one shape. */
     static final class Slot {
+        private final int id;   // index into NAMES and SHAPES
+        private final int a;
+        private final int b;
         final String kernel;
         final String shape;
         long nanos;
-        long calls;
 
-        Slot(String kernel, String shape) {
-            this.kernel = kernel;
-            this.shape = shape;
+        Slot(int id, int a, int b) {
+            this.id = id;
+            this.a = a;
+            this.b = b;
+            this.kernel = NAMES[id];
+            this.shape = SHAPES[id].replace("A", Integer.toString(a)).replace("B", Integer.toString(b));
         }
     }
 
     private final Kernels inner;
     private final List<Slot> slots = new ArrayList<>();
-    private final List<int[]> keys = new ArrayList<>();
 
     TimedKernels(Kernels inner) {
         this.inner = inner;
@@ -39,24 +43,20 @@ final class TimedKernels implements Kernels {
     void reset() {
         for (Slot s : slots) {
             s.nanos = 0;
-            s.calls = 0;
         }
     }
 
     private void add(int kernel, int a, int b, long start) {
         long nanos = System.nanoTime() - start;
-        for (int i = 0; i < keys.size(); i++) {
-            int[] key = keys.get(i);
-            if (key[0] == kernel && key[1] == a && key[2] == b) {
-                slots.get(i).nanos += nanos;
-                slots.get(i).calls++;
+        for (int i = 0; i < slots.size(); i++) {   // a dozen slots at most; indexed: no iterator
+            Slot s = slots.get(i);
+            if (s.id == kernel && s.a == a && s.b == b) {
+                s.nanos += nanos;
                 return;
             }
         }
-        keys.add(new int[] {kernel, a, b});
-        Slot slot = new Slot(NAMES[kernel], SHAPES[kernel].replace("A", Integer.toString(a)).replace("B", Integer.toString(b)));
+        Slot slot = new Slot(kernel, a, b);
         slot.nanos = nanos;
-        slot.calls = 1;
         slots.add(slot);
     }
 

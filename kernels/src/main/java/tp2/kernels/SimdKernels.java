@@ -13,13 +13,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Simd#unavailableReason()} before this class is loaded.
  *
  * <p>The three matrix kernels are one GEMM, {@code c += A . B}, with different views of their
- * operands: B is packed once per call into panels of {@code NR = 7 * lanes} columns (zero padded,
- * so the micro-kernel never needs a mask), A is read in place through a row stride and a column
- * stride (rows of x for the forward pass, columns of a for the weight gradient), and the output
- * goes in blocks of {@link #BLOCK_M} padded rows, kept in L1 and copied into the caller's output at
- * the end. The micro-kernel keeps 3 rows x 7 vectors of accumulators in registers (21 of the 32
- * AVX-512 registers, plus 7 for the B panel and one broadcast) and runs the reduction in slices of
- * {@link #BLOCK_K} so that a slice of the packed panel stays in L1 while the block's rows pass it.
+ * operands, in three routines: {@link #gemmDirect} (both large matmuls) reads B's rows in place,
+ * its 7th vector overlapping the 6th where the width is not a multiple of {@code NR = 7 * lanes},
+ * and keeps the accumulators in the caller's output rows; {@link #gemmNarrow} serves outputs at
+ * most one vector wide; {@link #gemm} packs B into zero-padded panels of NR columns for the other
+ * widths and for the backprop matmul's transposed B. A is read in place through a row stride and a
+ * column stride, except the weight gradient's columns of x, copied block by block ({@link #packA}).
+ * The micro-kernel keeps 3 rows x 7 vectors of accumulators in registers (21 of the 32 AVX-512
+ * registers, plus 7 for the B row and one broadcast) and runs the reduction in slices of
+ * {@link #BLOCK_K} so that a slice of B stays in L1 while a block of {@link #BLOCK_M} rows passes it.
  *
  * <p>Scratch buffers are per thread and grow only; a call allocates nothing once warmed up.
  */
@@ -275,6 +277,8 @@ public final class SimdKernels implements Kernels {
      * {@link #direct}) and the accumulators kept in the caller's output rows, width apart: nothing
      * is packed or copied. Rows still go in blocks of {@link #BLOCK_M} and the reduction in slices
      * of {@link #BLOCK_K}; a slice of B (BLOCK_K rows) stays in L1 while the block's rows pass it.
+     * With {@code ap}, each slice of A is first copied there by {@link #packA} (A's rows must then be
+     * 1 apart, {@code ars == 1}, as in the weight gradient).
      */
     private static void gemmDirect(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int kTotal,
                                    float[] bias, float[] out, int outOff, int width, int rows, boolean sigmoid,
@@ -293,34 +297,29 @@ public final class SimdKernels implements Kernels {
             int aBlock = aOff + r0 * ars;
             for (int kb = 0; kb < kTotal; kb += BLOCK_K) {
                 int kc = Math.min(BLOCK_K, kTotal - kb);
+                // A's slice: in place, or copied into ap with rows 1 apart and q mc apart
+                float[] as = a;
+                int aSlice = aBlock + kb * acs, rs = ars, cs = acs;
                 if (ap != null) {
-                    packA(a, aBlock + kb * acs, acs, mc, kc, ap);
+                    packA(a, aSlice, acs, mc, kc, ap);
+                    as = ap;
+                    aSlice = 0;
+                    rs = 1;
+                    cs = mc;
                 }
                 for (int jp = 0; jp < panels; jp++) {
                     int j0 = jp * NR;
                     int o6 = Math.min(6 * L, width - j0 - L);   // the 7th vector: 6 L on, or the panel's last L columns
                     int bBase = bOff + kb * width + j0;
                     int r = 0;
-                    if (ap != null) {
-                        for (; r + MR <= mc; r += MR) {
-                            int c0 = cBlock + r * width + j0;
-                            microKernel3x7(ap, r, r + 1, r + 2, mc, b, bBase, width, o6, kc,
-                                    out, c0, c0 + width, c0 + 2 * width);
-                        }
-                        for (; r < mc; r++) {   // tail rows, one at a time
-                            microKernel1x7(ap, r, mc, b, bBase, width, o6, kc, out, cBlock + r * width + j0);
-                        }
-                        continue;
-                    }
                     for (; r + MR <= mc; r += MR) {
-                        int a0 = aBlock + r * ars + kb * acs;
+                        int a0 = aSlice + r * rs;
                         int c0 = cBlock + r * width + j0;
-                        microKernel3x7(a, a0, a0 + ars, a0 + 2 * ars, acs, b, bBase, width, o6, kc,
+                        microKernel3x7(as, a0, a0 + rs, a0 + 2 * rs, cs, b, bBase, width, o6, kc,
                                 out, c0, c0 + width, c0 + 2 * width);
                     }
                     for (; r < mc; r++) {   // tail rows, one at a time
-                        microKernel1x7(a, aBlock + r * ars + kb * acs, acs, b, bBase, width, o6, kc,
-                                out, cBlock + r * width + j0);
+                        microKernel1x7(as, aSlice + r * rs, cs, b, bBase, width, o6, kc, out, cBlock + r * width + j0);
                     }
                 }
             }
