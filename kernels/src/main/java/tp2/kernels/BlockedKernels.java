@@ -1,71 +1,136 @@
 package tp2.kernels;
 
 /**
- * Cache-blocked scalar Java, no Vector API. The matrix kernels keep a block of weight rows in
- * cache while a few output rows are updated from it, and run the innermost loop along contiguous
- * memory (which C2 may vectorise on its own). Per element, sums run in the same order as in
- * {@link NaiveKernels} (bias first, then p or i ascending), so results match naive bit for bit.
+ * Cache-blocked scalar Java, no Vector API. Each matrix kernel runs a 4 x 5 register block: twenty
+ * output sums held in local variables while the reduction streams past, operands first copied into
+ * small contiguous buffers where their natural stride is a runtime value (a slice of w for the forward
+ * pass, columns of a and groups of columns of g for the weight gradient), so every inner-loop load
+ * has a constant stride and C2 removes its bounds check. Per element, sums run in the same order as
+ * in {@link NaiveKernels} (bias first, then p or i ascending, separate multiply and add), so results
+ * match naive bit for bit.
  */
 public final class BlockedKernels implements Kernels {
 
-    /** Weight rows kept in cache while output rows are updated: 256 rows x 100 floats = 100 KiB. */
-    static final int BLOCK_K = 256; // rows of w
-    /** Output rows updated together from each loaded weight row. */
-    static final int BLOCK_M = 4; // rows
-    /** Rows of dw accumulated together while g is streamed: 64 x 100 floats = 25 KiB. */
-    static final int BLOCK_DW = 64; // rows of dw
+    /** Reduction steps per pass: weight rows of a forward block, batch rows of a gradient block. */
+    static final int BLOCK_K = 256;
+    /** Register block: output rows x output columns, held in 20 scalar locals. */
+    static final int MR = 4, NR = 5;
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** Packed operands of one thread; they grow only, so a warmed-up call allocates nothing. */
+    private static final class Scratch {
+        private final float[] b = new float[BLOCK_K * NR];
+        private final float[] a = new float[BLOCK_K * MR];
+        private float[] g = new float[0];
+
+        float[] g(int size) {
+            if (g.length < size) {
+                g = new float[size];
+            }
+            return g;
+        }
+    }
 
     @Override
     public String name() {
         return "blocked";
     }
 
+    /**
+     * For each block of {@link #BLOCK_K} weight rows and {@link #NR} columns, that slice of w is
+     * copied to a contiguous buffer (every load of the inner loop then has a constant stride, so C2
+     * drops its bounds check) and every group of {@link #MR} rows of x runs the 4 x 5 register block
+     * over it.
+     */
     @Override
     public void matmulBias(float[] x, float[] w, float[] out, int m, int k, int n, int from, int to) {
         Checks.matmulBias(x, w, out, m, k, n, from, to);
         for (int i = from; i < to; i++) {
             System.arraycopy(w, 0, out, i * n, n);   // bias row first, as in the specification
         }
+        float[] b = scratch.get().b;
+        int jEnd = n - n % NR;
         for (int p0 = 0; p0 < k; p0 += BLOCK_K) {
-            int p1 = Math.min(k, p0 + BLOCK_K);
-            int i = from;
-            for (; i + BLOCK_M <= to; i += BLOCK_M) {
-                rows4PlusXW(x, w, out, k, n, i, p0, p1);
+            int len = Math.min(k, p0 + BLOCK_K) - p0;
+            for (int j = 0; j < jEnd; j += NR) {
+                for (int q = 0; q < len; q++) {
+                    System.arraycopy(w, (p0 + q + 1) * n + j, b, q * NR, NR);
+                }
+                int i = from;
+                for (; i + MR <= to; i += MR) {
+                    forward4x5(x, i * k + p0, k, b, len, out, i * n + j, n);
+                }
+                for (; i < to; i++) {   // tail rows
+                    forward1x5(x, i * k + p0, b, len, out, i * n + j);
+                }
             }
-            for (; i < to; i++) {   // tail rows
-                int o = i * n;
-                for (int p = p0; p < p1; p++) {
-                    float xv = x[i * k + p];
-                    int wr = (p + 1) * n;
-                    for (int j = 0; j < n; j++) {
-                        out[o + j] += xv * w[wr + j];
+            for (int j = jEnd; j < n; j++) {   // tail columns
+                for (int i = from; i < to; i++) {
+                    float sum = out[i * n + j];
+                    for (int p = p0; p < p0 + len; p++) {
+                        sum += x[i * k + p] * w[(p + 1) * n + j];
                     }
+                    out[i * n + j] = sum;
                 }
             }
         }
     }
 
-    /** out[i..i+3][:] += x[i..i+3][p0..p1) . w[p0+1..p1+1)[:], one weight row loaded for four output rows. */
-    private static void rows4PlusXW(float[] x, float[] w, float[] out, int k, int n, int i, int p0, int p1) {
-        int o0 = i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-        for (int p = p0; p < p1; p++) {
-            float x0 = x[i * k + p], x1 = x[(i + 1) * k + p], x2 = x[(i + 2) * k + p], x3 = x[(i + 3) * k + p];
-            int wr = (p + 1) * n;
-            for (int j = 0; j < n; j++) {
-                float wv = w[wr + j];
-                out[o0 + j] += x0 * wv;
-                out[o1 + j] += x1 * wv;
-                out[o2 + j] += x2 * wv;
-                out[o3 + j] += x3 * wv;
-            }
+    /** out[4 rows][5 columns] += x[4 rows][len] . b[len][5]. */
+    private static void forward4x5(float[] x, int x0, int k, float[] b, int len, float[] out, int o0, int n) {
+        int x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
+        int o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+        float c00 = out[o0 + 0], c01 = out[o0 + 1], c02 = out[o0 + 2], c03 = out[o0 + 3], c04 = out[o0 + 4];
+        float c10 = out[o1 + 0], c11 = out[o1 + 1], c12 = out[o1 + 2], c13 = out[o1 + 3], c14 = out[o1 + 4];
+        float c20 = out[o2 + 0], c21 = out[o2 + 1], c22 = out[o2 + 2], c23 = out[o2 + 3], c24 = out[o2 + 4];
+        float c30 = out[o3 + 0], c31 = out[o3 + 1], c32 = out[o3 + 2], c33 = out[o3 + 3], c34 = out[o3 + 4];
+        for (int q = 0; q < len; q++) {
+            float b0 = b[q * NR + 0], b1 = b[q * NR + 1], b2 = b[q * NR + 2], b3 = b[q * NR + 3], b4 = b[q * NR + 4];
+            float a0 = x[x0 + q];
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3; c04 += a0 * b4;
+            float a1 = x[x1 + q];
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3; c14 += a1 * b4;
+            float a2 = x[x2 + q];
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3; c24 += a2 * b4;
+            float a3 = x[x3 + q];
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3; c34 += a3 * b4;
         }
+        out[o0 + 0] = c00; out[o0 + 1] = c01; out[o0 + 2] = c02; out[o0 + 3] = c03; out[o0 + 4] = c04;
+        out[o1 + 0] = c10; out[o1 + 1] = c11; out[o1 + 2] = c12; out[o1 + 3] = c13; out[o1 + 4] = c14;
+        out[o2 + 0] = c20; out[o2 + 1] = c21; out[o2 + 2] = c22; out[o2 + 3] = c23; out[o2 + 4] = c24;
+        out[o3 + 0] = c30; out[o3 + 1] = c31; out[o3 + 2] = c32; out[o3 + 3] = c33; out[o3 + 4] = c34;
     }
 
+    /** out[1 row][5 columns] += x[1 row][len] . b[len][5]. */
+    private static void forward1x5(float[] x, int x0, float[] b, int len, float[] out, int o0) {
+        float c0 = out[o0], c1 = out[o0 + 1], c2 = out[o0 + 2], c3 = out[o0 + 3], c4 = out[o0 + 4];
+        for (int q = 0; q < len; q++) {
+            float a = x[x0 + q];
+            c0 += a * b[q * NR];
+            c1 += a * b[q * NR + 1];
+            c2 += a * b[q * NR + 2];
+            c3 += a * b[q * NR + 3];
+            c4 += a * b[q * NR + 4];
+        }
+        out[o0] = c0;
+        out[o0 + 1] = c1;
+        out[o0 + 2] = c2;
+        out[o0 + 3] = c3;
+        out[o0 + 4] = c4;
+    }
+
+    /**
+     * For each block of {@link #BLOCK_K} batch rows, g is copied once into groups of {@link #NR}
+     * columns and, for each group of {@link #MR} dw rows, the matching columns of a into a
+     * contiguous buffer; the 4 x 5 register block then runs with constant strides. Sums start at 0
+     * and run over the batch in order, as in the specification.
+     */
     @Override
     public void matmulGradW(float[] a, float[] g, float[] dw, int m, int k, int n, int from, int to) {
         Checks.matmulGradW(a, g, dw, m, k, n, from, to);
+        java.util.Arrays.fill(dw, from * n, to * n, 0f);
         if (from == 0 && to > 0) {   // bias row: column sums of g
-            java.util.Arrays.fill(dw, 0, n, 0f);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     dw[j] += g[i * n + j];
@@ -76,68 +141,117 @@ public final class BlockedKernels implements Kernels {
         if (r0 >= to) {
             return;
         }
-        java.util.Arrays.fill(dw, r0 * n, to * n, 0f);
-        // A block of dw rows stays in cache while every row of g streams past once.
-        for (int rb = r0; rb < to; rb += BLOCK_DW) {
-            int re = Math.min(to, rb + BLOCK_DW);
-            for (int i = 0; i < m; i++) {
-                int gr = i * n;
-                int r = rb;
-                for (; r + 4 <= re; r += 4) {
-                    float a0 = a[i * k + r - 1], a1 = a[i * k + r], a2 = a[i * k + r + 1], a3 = a[i * k + r + 2];
-                    int d0 = r * n, d1 = d0 + n, d2 = d1 + n, d3 = d2 + n;
-                    for (int j = 0; j < n; j++) {
-                        float gv = g[gr + j];
-                        dw[d0 + j] += a0 * gv;
-                        dw[d1 + j] += a1 * gv;
-                        dw[d2 + j] += a2 * gv;
-                        dw[d3 + j] += a3 * gv;
+        Scratch s = scratch.get();
+        float[] ap = s.a;
+        float[] gp = s.g(BLOCK_K * n);
+        int jEnd = n - n % NR;
+        for (int i0 = 0; i0 < m; i0 += BLOCK_K) {
+            int len = Math.min(m, i0 + BLOCK_K) - i0;
+            for (int j = 0; j < jEnd; j += NR) {   // gp: for each group of 5 columns, len rows of 5
+                for (int q = 0; q < len; q++) {
+                    System.arraycopy(g, (i0 + q) * n + j, gp, j * len + q * NR, NR);
+                }
+            }
+            int r = r0;
+            for (; r + MR <= to; r += MR) {
+                for (int q = 0; q < len; q++) {
+                    System.arraycopy(a, (i0 + q) * k + r - 1, ap, q * MR, MR);
+                }
+                for (int j = 0; j < jEnd; j += NR) {
+                    gradW4x5(ap, gp, j * len, len, dw, r * n + j, n);
+                }
+                for (int j = jEnd; j < n; j++) {   // tail columns
+                    for (int t = 0; t < MR; t++) {
+                        float sum = dw[(r + t) * n + j];
+                        for (int q = 0; q < len; q++) {
+                            sum += ap[q * MR + t] * g[(i0 + q) * n + j];
+                        }
+                        dw[(r + t) * n + j] = sum;
                     }
                 }
-                for (; r < re; r++) {   // tail rows of the block
-                    float av = a[i * k + r - 1];
-                    int d = r * n;
-                    for (int j = 0; j < n; j++) {
-                        dw[d + j] += av * g[gr + j];
+            }
+            for (; r < to; r++) {   // tail rows
+                for (int j = 0; j < n; j++) {
+                    float sum = dw[r * n + j];
+                    for (int q = 0; q < len; q++) {
+                        sum += a[(i0 + q) * k + r - 1] * g[(i0 + q) * n + j];
                     }
+                    dw[r * n + j] = sum;
                 }
             }
         }
     }
 
+    /** dw[4 rows][5 columns] += ap[len][4]^T . gp[len][5], both packed. */
+    private static void gradW4x5(float[] ap, float[] gp, int g0, int len, float[] dw, int o0, int n) {
+        int o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+        float c00 = dw[o0 + 0], c01 = dw[o0 + 1], c02 = dw[o0 + 2], c03 = dw[o0 + 3], c04 = dw[o0 + 4];
+        float c10 = dw[o1 + 0], c11 = dw[o1 + 1], c12 = dw[o1 + 2], c13 = dw[o1 + 3], c14 = dw[o1 + 4];
+        float c20 = dw[o2 + 0], c21 = dw[o2 + 1], c22 = dw[o2 + 2], c23 = dw[o2 + 3], c24 = dw[o2 + 4];
+        float c30 = dw[o3 + 0], c31 = dw[o3 + 1], c32 = dw[o3 + 2], c33 = dw[o3 + 3], c34 = dw[o3 + 4];
+        for (int q = 0; q < len; q++) {
+            float b0 = gp[g0 + q * NR + 0], b1 = gp[g0 + q * NR + 1], b2 = gp[g0 + q * NR + 2], b3 = gp[g0 + q * NR + 3], b4 = gp[g0 + q * NR + 4];
+            float a0 = ap[q * MR + 0];
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3; c04 += a0 * b4;
+            float a1 = ap[q * MR + 1];
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3; c14 += a1 * b4;
+            float a2 = ap[q * MR + 2];
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3; c24 += a2 * b4;
+            float a3 = ap[q * MR + 3];
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3; c34 += a3 * b4;
+        }
+        dw[o0 + 0] = c00; dw[o0 + 1] = c01; dw[o0 + 2] = c02; dw[o0 + 3] = c03; dw[o0 + 4] = c04;
+        dw[o1 + 0] = c10; dw[o1 + 1] = c11; dw[o1 + 2] = c12; dw[o1 + 3] = c13; dw[o1 + 4] = c14;
+        dw[o2 + 0] = c20; dw[o2 + 1] = c21; dw[o2 + 2] = c22; dw[o2 + 3] = c23; dw[o2 + 4] = c24;
+        dw[o3 + 0] = c30; dw[o3 + 1] = c31; dw[o3 + 2] = c32; dw[o3 + 3] = c33; dw[o3 + 4] = c34;
+    }
+
+    /** Each output is a dot product of two contiguous rows: 4 rows of g against 5 rows of w at a time. */
     @Override
     public void matmulGradX(float[] g, float[] w, float[] gx, int m, int k, int n, int from, int to) {
         Checks.matmulGradX(g, w, gx, m, k, n, from, to);
-        // Each output is a dot product of two contiguous rows; four rows of g share each w row.
+        int pEnd = k - k % NR;
         int i = from;
-        for (; i + BLOCK_M <= to; i += BLOCK_M) {
-            int g0 = i * n, g1 = g0 + n, g2 = g1 + n, g3 = g2 + n;
-            for (int p = 0; p < k; p++) {
-                int wr = (p + 1) * n;
-                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                for (int j = 0; j < n; j++) {
-                    float wv = w[wr + j];
-                    s0 += g[g0 + j] * wv;
-                    s1 += g[g1 + j] * wv;
-                    s2 += g[g2 + j] * wv;
-                    s3 += g[g3 + j] * wv;
-                }
-                gx[i * k + p] = s0;
-                gx[(i + 1) * k + p] = s1;
-                gx[(i + 2) * k + p] = s2;
-                gx[(i + 3) * k + p] = s3;
+        for (; i + MR <= to; i += MR) {
+            for (int p = 0; p < pEnd; p += NR) {
+                gradX4x5(g, i * n, w, (p + 1) * n, n, gx, i * k + p, k);
             }
         }
-        for (; i < to; i++) {   // tail rows
-            for (int p = 0; p < k; p++) {
-                int wr = (p + 1) * n;
+        for (int r = from; r < to; r++) {   // what the blocks left: tail columns, then whole tail rows
+            for (int p = r < i ? pEnd : 0; p < k; p++) {
                 float sum = 0f;
                 for (int j = 0; j < n; j++) {
-                    sum += g[i * n + j] * w[wr + j];
+                    sum += g[r * n + j] * w[(p + 1) * n + j];
                 }
-                gx[i * k + p] = sum;
+                gx[r * k + p] = sum;
             }
         }
+    }
+
+    /** gx[4 rows][5 columns] = g[4 rows][n] . w[5 rows][n]^T, every row contiguous. */
+    private static void gradX4x5(float[] g, int g0, float[] w, int w0, int n, float[] gx, int o0, int k) {
+        int g1 = g0 + n, g2 = g1 + n, g3 = g2 + n;
+        int w1 = w0 + n, w2 = w1 + n, w3 = w2 + n, w4 = w3 + n;
+        int o1 = o0 + k, o2 = o1 + k, o3 = o2 + k;
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f;
+        float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f;
+        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c24 = 0f;
+        float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f, c34 = 0f;
+        for (int j = 0; j < n; j++) {
+            float b0 = w[w0 + j], b1 = w[w1 + j], b2 = w[w2 + j], b3 = w[w3 + j], b4 = w[w4 + j];
+            float a0 = g[g0 + j];
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3; c04 += a0 * b4;
+            float a1 = g[g1 + j];
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3; c14 += a1 * b4;
+            float a2 = g[g2 + j];
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3; c24 += a2 * b4;
+            float a3 = g[g3 + j];
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3; c34 += a3 * b4;
+        }
+        gx[o0 + 0] = c00; gx[o0 + 1] = c01; gx[o0 + 2] = c02; gx[o0 + 3] = c03; gx[o0 + 4] = c04;
+        gx[o1 + 0] = c10; gx[o1 + 1] = c11; gx[o1 + 2] = c12; gx[o1 + 3] = c13; gx[o1 + 4] = c14;
+        gx[o2 + 0] = c20; gx[o2 + 1] = c21; gx[o2 + 2] = c22; gx[o2 + 3] = c23; gx[o2 + 4] = c24;
+        gx[o3 + 0] = c30; gx[o3 + 1] = c31; gx[o3 + 2] = c32; gx[o3 + 3] = c33; gx[o3 + 4] = c34;
     }
 
     @Override

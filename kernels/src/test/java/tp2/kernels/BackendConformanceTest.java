@@ -13,6 +13,7 @@ import static tp2.kernels.TestBackends.shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -359,6 +360,60 @@ class BackendConformanceTest {
         TestBackends.report(reporter, sgd.check());
         TestBackends.report(reporter, back.check());
         TestBackends.report(reporter, backend.cliName() + " sigmoid: worst " + worstSigmoidUlps + " ulp");
+    }
+
+    /**
+     * Blocked reorders memory traffic, not arithmetic: every matmul output has naive's bits, so a
+     * register block that summed in another order (or fused a multiply-add) fails here. Shapes: the
+     * sizes cubed, the real layers at batch 1 and 128, and the first 20 random shapes.
+     */
+    @Test
+    void blockedMatmulsMatchNaiveBitForBit() {
+        Kernels blocked = new BlockedKernels();
+        Kernels naive = new NaiveKernels();
+        List<int[]> shapes = new ArrayList<>();
+        int[] sizes = QUICK ? QUICK_SIZES : SIZES;
+        for (int m : sizes) {
+            for (int k : sizes) {
+                for (int n : sizes) {
+                    shapes.add(new int[] {m, k, n});
+                }
+            }
+        }
+        shapes.add(new int[] {1, 3072, 100});
+        shapes.add(new int[] {128, 3072, 100});
+        shapes.add(new int[] {128, 100, 10});
+        Random random = new Random(SEED);
+        for (int s = 0; s < 20; s++) {
+            shapes.add(new int[] {random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX)});
+        }
+        for (int[] s : shapes) {
+            int m = s[0], k = s[1], n = s[2];
+            Random r = new Random(seedOf(s));
+            float[] x = gaussian(r, m * k), w = gaussian(r, (k + 1) * n), g = gaussian(r, m * n);
+            float[] ref = new float[m * n], out = new float[m * n];
+            naive.matmulBias(x, w, ref, m, k, n);
+            blocked.matmulBias(x, w, out, m, k, n);
+            assertSameBits(ref, out, where(s, "matmulBias"));
+            ref = new float[(k + 1) * n];
+            out = new float[(k + 1) * n];
+            naive.matmulGradW(x, g, ref, m, k, n);
+            blocked.matmulGradW(x, g, out, m, k, n);
+            assertSameBits(ref, out, where(s, "matmulGradW"));
+            ref = new float[m * k];
+            out = new float[m * k];
+            naive.matmulGradX(g, w, ref, m, k, n);
+            blocked.matmulGradX(g, w, out, m, k, n);
+            assertSameBits(ref, out, where(s, "matmulGradX"));
+        }
+    }
+
+    private static void assertSameBits(float[] expected, float[] actual, String at) {
+        for (int e = 0; e < expected.length; e++) {
+            if (Float.floatToRawIntBits(expected[e]) != Float.floatToRawIntBits(actual[e])) {
+                fail(at + ": element " + e + " = " + actual[e] + ", naive " + expected[e]);
+            }
+        }
     }
 
     /** One rounding per element: every backend gives naive's bits exactly. */
