@@ -30,8 +30,14 @@ import java.util.TreeMap;
  * ("NaN") counts as zero, leaving the threshold alone.
  */
 public final class Gate {
-    /** A slowdown past this fraction of the baseline fails (unless the error bars are wider). */
-    public static final double THRESHOLD = 0.30;
+    /**
+     * A slowdown past this fraction of the baseline fails (unless the error bars are wider). Wide
+     * because this 2-core VM's host slows whole runs down by phases: in CI on 2026-11-27 naive and
+     * blocked were both 1.5-2x slower than an hour earlier, with the ratios between them unchanged
+     * (blocked forward +57% and +34% in two runs). So the baseline catches losses of the size of a
+     * lost register block or vector path; the ratio floors, measured within one run, do the rest.
+     */
+    public static final double THRESHOLD = 0.75;
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One checked line of the table. */
