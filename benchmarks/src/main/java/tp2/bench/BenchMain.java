@@ -34,9 +34,9 @@ import tp2.trainer.SystemInfo;
 @Command(name = "tp2 bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run JMH benchmarks of the kernels and write jmh.json, report.md and report.png.",
             "Default: every kernel at batch 128 for all backends, the FMA peak, OpenBLAS and a training epoch "
-                    + "(blocked, simd; 1 and 2 threads): about 7 minutes here. --check runs the regression gate."})
+                    + "(blocked, simd; 1 and 2 threads): about 15 minutes here (2026-11-27). --check runs the regression gate."})
 public final class BenchMain implements Callable<Integer> {
-    @Option(names = "--check", description = "Run the gate subset (about 2 minutes) and check ratio floors and the baseline")
+    @Option(names = "--check", description = "Run the gate subset (about 70 s) and check ratio floors and the baseline")
     boolean check;
 
     @Option(names = "--update-baseline", description = "With --check: write this run's scores as the new baseline")
