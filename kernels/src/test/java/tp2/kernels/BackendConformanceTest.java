@@ -46,7 +46,8 @@ class BackendConformanceTest {
     static final boolean QUICK = "quick".equals(System.getProperty("kernels.shapes"));
     static final int[] QUICK_SIZES = {0, 1, 2, 7, 16, 17, 33, 100};
 
-    static List<int[]> shapes() {
+    /** Every (m, k, n) from {@link #SIZES} (or {@link #QUICK_SIZES}) cubed. */
+    static List<int[]> cubedShapes() {
         List<int[]> shapes = new ArrayList<>();
         int[] sizes = QUICK ? QUICK_SIZES : SIZES;
         for (int m : sizes) {
@@ -56,6 +57,11 @@ class BackendConformanceTest {
                 }
             }
         }
+        return shapes;
+    }
+
+    static List<int[]> shapes() {
+        List<int[]> shapes = cubedShapes();
         shapes.addAll(realShapes());
         shapes.addAll(directShapes());
         Random random = new Random(SEED);
@@ -371,15 +377,7 @@ class BackendConformanceTest {
     void blockedMatmulsMatchNaiveBitForBit() {
         Kernels blocked = new BlockedKernels();
         Kernels naive = new NaiveKernels();
-        List<int[]> shapes = new ArrayList<>();
-        int[] sizes = QUICK ? QUICK_SIZES : SIZES;
-        for (int m : sizes) {
-            for (int k : sizes) {
-                for (int n : sizes) {
-                    shapes.add(new int[] {m, k, n});
-                }
-            }
-        }
+        List<int[]> shapes = cubedShapes();
         shapes.add(new int[] {1, 3072, 100});
         shapes.add(new int[] {128, 3072, 100});
         shapes.add(new int[] {128, 100, 10});
