@@ -12,8 +12,9 @@ final class Jvm {
     static final String HEAP = "-Xmx2g";
     /**
      * No Vector API bounds check on each vector load and store, as ./tp2 runs: with runtime strides C2
-     * cannot hoist them, and on JDK 17 they left the simd micro-kernel at half speed for a whole
-     * fork in many forks (README, "Results"). The kernels check shapes first; the tests keep the checks.
+     * cannot hoist them, and JDK 17 forks measured faster without them (README, "Results"; most of
+     * the remaining variance between forks is the VM host's). The kernels check shapes first; the
+     * tests keep the checks.
      */
     static final String NO_OOB_CHECK = "-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0";
 

@@ -8,22 +8,17 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import tp2.data.Images;
 import tp2.kernels.Backend;
 import tp2.kernels.ParallelKernels;
 import tp2.kernels.Simd;
-import tp2.trainer.Batches;
-import tp2.trainer.Network;
-import tp2.trainer.TrainConfig;
 
 /**
  * {@code ./tp2 profile}: where the time of a training step goes. Runs training passes exactly as
- * {@code ./tp2 train} does (gather, forward, loss, backward, update through {@link Network#step}),
+ * {@code ./tp2 train} does ({@link TrainingPass}: gather, forward, loss, backward, update),
  * with every kernel call timed by {@link TimedKernels}, and prints per kernel and shape the
  * microseconds per step, median over the epochs after the first (the JIT's warm-up).
  */
@@ -55,32 +50,19 @@ public final class StepProfile implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1 and --epochs >= 2");
         }
         Backend chosen = Backend.fromName(backend);
-        Path location = EpochBenchmark.dataLocation(data);
-        Images train = EpochBenchmark.trainingSet(location);
-        float[] mean = Batches.pixelMean(train);
+        Path location = TrainingPass.dataLocation(data);
+        TrainingPass pass = new TrainingPass(TrainingPass.trainingSet(location), BATCH);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         out.printf(Locale.ROOT, "tp2 profile: backend %s, %d thread%s, %s, %s%n", chosen.cliName(), threads,
                 threads == 1 ? "" : "s", Simd.describe(),
-                location != null ? train.count() + " CIFAR-10 images" : "synthetic images");
+                location != null ? pass.train.count() + " CIFAR-10 images" : "synthetic images");
         try (ParallelKernels parallel = new ParallelKernels(chosen.create(), threads)) {
             TimedKernels kernels = new TimedKernels(parallel);
-            Network network = new Network(Images.PIXELS, TrainConfig.HIDDEN, 10, BATCH);
-            network.initialize(new Random(0), TrainConfig.W1_STD, TrainConfig.W2_STD);
-            float[] x = new float[BATCH * Images.PIXELS];
-            int[] labels = new int[BATCH];
-            int[] order = new int[train.count()];
-            int steps = (train.count() + BATCH - 1) / BATCH;
-            Network.StepResult step = new Network.StepResult();
             List<long[]> perEpoch = new ArrayList<>();   // nanos per slot, then the epoch's wall time last
             for (int epoch = 0; epoch < epochs; epoch++) {
-                Batches.shuffle(order, 0, epoch);
                 kernels.reset();
                 long start = System.nanoTime();
-                for (int first = 0; first < train.count(); first += BATCH) {
-                    int m = Math.min(BATCH, train.count() - first);
-                    Batches.gather(kernels, train, order, first, m, mean, x, labels);
-                    network.step(kernels, x, labels, m, TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_REG, step);
-                }
+                pass.run(kernels, epoch);
                 long wall = System.nanoTime() - start;
                 List<TimedKernels.Slot> slots = kernels.slots();
                 long[] row = new long[slots.size() + 1];
@@ -91,7 +73,7 @@ public final class StepProfile implements Callable<Integer> {
                 perEpoch.add(row);
                 out.printf(Locale.ROOT, "epoch %d: %.3f s%s%n", epoch + 1, wall / 1e9, epoch == 0 ? " (JIT warm-up, not counted)" : "");
             }
-            print(out, kernels.slots(), perEpoch.subList(1, perEpoch.size()), steps);
+            print(out, kernels.slots(), perEpoch.subList(1, perEpoch.size()), pass.steps());
         }
         return 0;
     }
