@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import tp2.kernels.Backend;
 import tp2.kernels.ParallelKernels;
 import tp2.kernels.Simd;
+import tp2.trainer.TrainConfig;
 
 /**
  * {@code ./tp2 profile}: where the time of a training step goes. Runs training passes exactly as
@@ -34,6 +35,12 @@ public final class StepProfile implements Callable<Integer> {
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training passes, the first not counted (default: 4)")
     int epochs = 4;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate, as in train (default: 1e-3)")
+    float lr = TrainConfig.DEFAULT_LR;
+
+    @Option(names = "--reg", paramLabel = "L2", description = "L2 regularisation, as in train (default: 1e-4)")
+    float reg = TrainConfig.DEFAULT_REG;
 
     @Option(names = "--data", paramLabel = "DIR", description = "CIFAR-10 folder (default: TP2_DATA, else synthetic)")
     Path data;
@@ -62,7 +69,7 @@ public final class StepProfile implements Callable<Integer> {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 kernels.reset();
                 long start = System.nanoTime();
-                pass.run(kernels, epoch);
+                pass.run(kernels, epoch, lr, reg);
                 long wall = System.nanoTime() - start;
                 List<TimedKernels.Slot> slots = kernels.slots();
                 long[] row = new long[slots.size() + 1];

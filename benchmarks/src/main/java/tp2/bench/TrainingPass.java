@@ -49,14 +49,19 @@ final class TrainingPass {
         return (train.count() + batch - 1) / batch;
     }
 
-    /** One pass over the training set in the order of {@code epoch}'s shuffle; returns the sum of the batch losses. */
+    /** One pass with the trainer's default learning rate and regularisation. */
     double run(Kernels kernels, int epoch) {
+        return run(kernels, epoch, TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_REG);
+    }
+
+    /** One pass over the training set in the order of {@code epoch}'s shuffle; returns the sum of the batch losses. */
+    double run(Kernels kernels, int epoch, float lr, float reg) {
         Batches.shuffle(order, 0, epoch);
         double lossSum = 0;
         for (int first = 0; first < train.count(); first += batch) {
             int m = Math.min(batch, train.count() - first);
             Batches.gather(kernels, train, order, first, m, mean, x, labels);
-            network.step(kernels, x, labels, m, TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_REG, step);
+            network.step(kernels, x, labels, m, lr, reg, step);
             lossSum += step.loss;
         }
         return lossSum;

@@ -271,7 +271,7 @@ public final class BlockedKernels implements Kernels {
         Checks.elementwise("sigmoidBackward", "s", s, "g", g, from, to, false);
         for (int e = from; e < to; e++) {
             float se = s[e];
-            g[e] *= se - se * se;
+            g[e] = NaiveKernels.flushSubnormal(g[e] * (se - se * se));
         }
     }
 

@@ -100,6 +100,13 @@ public interface Kernels {
      * g[e] *= s[e] * (1 - s[e]) for e in [from, to): the backward pass of a sigmoid, from its
      * stored output s (not from its input: the textbook exp(-x)/(1+exp(-x))^2 is NaN in float for
      * x &lt;= -88.8). {@code g} is read and overwritten; it must not be {@code s}.
+     *
+     * <p>A result smaller in magnitude than {@link Float#MIN_NORMAL} (a subnormal) becomes 0, as a
+     * CPU's flush-to-zero mode would make it: saturated units (s near 0) give such gradients once
+     * the learning rate is large (1e-2 and up), and every multiply-add of the weight gradient that
+     * reads one is 20 or more times slower on x86 (a microcode assist). Java cannot set the CPU's
+     * flush-to-zero mode, so this is where it is done. Any weight change it drops is below
+     * 1e-38 times the learning rate; NaN and infinities pass unchanged.
      */
     void sigmoidBackward(float[] s, float[] g, int from, int to);
 

@@ -67,8 +67,13 @@ public final class NaiveKernels implements Kernels {
     public void sigmoidBackward(float[] s, float[] g, int from, int to) {
         Checks.elementwise("sigmoidBackward", "s", s, "g", g, from, to, false);
         for (int e = from; e < to; e++) {
-            g[e] = g[e] * (s[e] * (1f - s[e]));
+            g[e] = flushSubnormal(g[e] * (s[e] * (1f - s[e])));
         }
+    }
+
+    /** 0 for a subnormal {@code v} (|v| &lt; Float.MIN_NORMAL, zero included), v otherwise (NaN too). */
+    static float flushSubnormal(float v) {
+        return Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
     }
 
     @Override

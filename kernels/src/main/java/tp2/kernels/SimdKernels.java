@@ -38,6 +38,7 @@ public final class SimdKernels implements Kernels {
     /** Vectors summed in float lanes before the loss adds them to a double. */
     private static final int LOSS_BLOCK = 64; // vectors
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector ZERO = FloatVector.zero(S);
     /** Ints of the same lane count as S, for widening bytes. */
     private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
     /** Bytes: at least 64 bits (the narrowest byte vector), of which the first L lanes are used. */
@@ -603,10 +604,11 @@ public final class SimdKernels implements Kernels {
         int e = from;
         for (int bound = from + S.loopBound(to - from); e < bound; e += L) {
             FloatVector sv = FloatVector.fromArray(S, s, e);
-            FloatVector.fromArray(S, g, e).mul(sv.mul(ONE.sub(sv))).intoArray(g, e);
+            FloatVector v = FloatVector.fromArray(S, g, e).mul(sv.mul(ONE.sub(sv)));
+            v.blend(ZERO, v.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(g, e);   // subnormal -> 0
         }
         for (; e < to; e++) {   // tail
-            g[e] = g[e] * (s[e] * (1f - s[e]));
+            g[e] = NaiveKernels.flushSubnormal(g[e] * (s[e] * (1f - s[e])));
         }
     }
 

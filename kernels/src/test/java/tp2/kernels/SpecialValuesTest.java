@@ -213,4 +213,36 @@ class SpecialValuesTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("tp2.kernels.TestBackends#backends")
+    void sigmoidBackwardFlushesSubnormalGradientsToZero(Backend backend) {
+        Kernels kernels = create(backend);
+        float min = Float.MIN_NORMAL;
+        // {s, g, expected g * s (1 - s)}: subnormal results become +0, the rest (MIN_NORMAL itself,
+        // NaN, infinities) pass unchanged
+        float[][] cases = {
+            {1e-30f, 1e-10f, 0f},                  // 1e-40: subnormal
+            {1e-30f, -1e-10f, 0f},                 // -1e-40: subnormal, to +0
+            {0.5f, 2 * min, 0f},                   // MIN_NORMAL / 2
+            {0.5f, 4 * min, min},                  // exactly MIN_NORMAL: kept
+            {0.5f, 32 * min, 8 * min},             // tiny but normal: kept
+            {1e-30f, 1f, 1e-30f},
+            {0.5f, 4f, 1f},
+            {0.5f, Float.NaN, Float.NaN},
+            {0.5f, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY},
+        };
+        int len = 3 * 16 + 5;   // whole vectors of every width, then a tail
+        float[] s = new float[len];
+        float[] g = new float[len];
+        for (int e = 0; e < len; e++) {
+            s[e] = cases[e % cases.length][0];
+            g[e] = cases[e % cases.length][1];
+        }
+        kernels.sigmoidBackward(s, g, 0, len);
+        for (int e = 0; e < len; e++) {
+            float[] c = cases[e % cases.length];
+            assertEquals(c[2], g[e], backend.cliName() + ": sigmoidBackward at " + e + ", s = " + c[0] + ", g = " + c[1]);
+        }
+    }
 }
