@@ -25,9 +25,10 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 EPOCH_LINE = re.compile(r"^epoch (\d+)\s+([0-9.]+) s\s.*test ([0-9.]+)%")
 
 
-def numpy_run(data, epochs, threads):
+def numpy_run(data, epochs, threads, lr):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
-    out = subprocess.run([sys.executable, os.path.join(HERE, "tp2_numpy.py"), "--data", data, "--epochs", str(epochs)],
+    out = subprocess.run([sys.executable, os.path.join(HERE, "tp2_numpy.py"), "--data", data, "--epochs", str(epochs),
+                          "--lr", lr],
                          env=env, check=True, capture_output=True, text=True).stdout
     rows = [EPOCH_LINE.match(line) for line in out.splitlines()]
     rows = [(int(m.group(1)), float(m.group(2)), float(m.group(3))) for m in rows if m]
@@ -36,11 +37,11 @@ def numpy_run(data, epochs, threads):
     return rows
 
 
-def tp2_run(data, epochs, threads):
+def tp2_run(data, epochs, threads, lr):
     with tempfile.TemporaryDirectory(prefix="tp2-compare-") as tmp:
         run = os.path.join(tmp, "run")
         subprocess.run([os.path.join(ROOT, "tp2"), "train", "--epochs", str(epochs), "--threads", str(threads),
-                        "--data", data, "--out", run], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                        "--data", data, "--lr", lr, "--out", run], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(os.path.join(run, "metrics.csv")) as f:
             return [(int(r["epoch"]), float(r["train_seconds"]), 100 * float(r["test_acc"])) for r in csv.DictReader(f)]
 
@@ -55,6 +56,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
+    parser.add_argument("--lr", default="1e-3", help="learning rate of both (default 1e-3, the trainer's)")
     args = parser.parse_args()
     if args.epochs < 2 or args.rounds < 1:
         raise SystemExit("compare: needs --epochs >= 2 and --rounds >= 1")
@@ -65,7 +67,7 @@ def main():
     for r in range(args.rounds):
         for t in threads:
             for who, run in (("numpy", numpy_run), ("tp2", tp2_run)):
-                rows = run(args.data, args.epochs, t)
+                rows = run(args.data, args.epochs, t, args.lr)
                 seconds[(who, t)] += [s for e, s, _ in rows if e >= 2]
                 accuracy[(who, t)] = rows[-1][2]
                 print("round %d, %d thread(s), %-5s: %s" % (r + 1, t, who, " ".join("%.2f" % s for e, s, _ in rows if e >= 2)),

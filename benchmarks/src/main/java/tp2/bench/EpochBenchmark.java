@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import tp2.kernels.ParallelKernels;
+import tp2.trainer.TrainConfig;
 
 /**
  * One training pass of TP2 exactly as {@code ./tp2 train} runs it: 50,000 images in 391 steps of
@@ -23,7 +24,8 @@ import tp2.kernels.ParallelKernels;
  * and checkpoints are left out. The images are synthetic bytes of the real shape unless TP2_DATA
  * names the real set (the work does not depend on the values). The weights are re-initialised
  * before each iteration. naive takes about a minute an epoch. Run with
- * {@code java -jar benchmarks/target/benchmarks.jar EpochBenchmark -p backend=simd}.
+ * {@code java -jar benchmarks/target/benchmarks.jar EpochBenchmark -p backend=simd} (add {@code -p lr=1e-2}
+ * for a run whose hidden units saturate).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -40,6 +42,10 @@ public class EpochBenchmark {
 
     @Param({"128"})
     public int batch;
+
+    /** The learning rate: with 1e-2 and up many hidden units saturate, which is another workload (README, "Saturated units"). */
+    @Param({"1e-3"})
+    public float lr;
 
     private ParallelKernels kernels;
     private TrainingPass pass;
@@ -63,6 +69,6 @@ public class EpochBenchmark {
 
     @Benchmark
     public double epoch() {
-        return pass.run(kernels, epoch++);
+        return pass.run(kernels, epoch++, lr, TrainConfig.DEFAULT_REG);
     }
 }
