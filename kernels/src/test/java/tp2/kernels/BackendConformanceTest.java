@@ -369,14 +369,17 @@ class BackendConformanceTest {
     }
 
     /**
-     * Blocked reorders memory traffic, not arithmetic: every matmul output has naive's bits, so a
-     * register block that summed in another order (or fused a multiply-add) fails here. Shapes: the
-     * sizes cubed, the real layers at batch 1 and 128, and the first 20 random shapes.
+     * Blocked and simd reorder memory traffic, not arithmetic: every matmul output is naive's sum in
+     * naive's order (bias first, then the reduction index ascending) with each multiply-add fused, so
+     * it has exactly the bits of {@link #fmaMatmulBias} and its two twins below, whatever the register
+     * block, vector width or packing; one that summed in another order, or multiplied and added
+     * separately, fails here. Shapes: the sizes cubed, the real layers at batch 1 and 128, and the
+     * first 20 random shapes.
      */
-    @Test
-    void blockedMatmulsMatchNaiveBitForBit() {
-        Kernels blocked = new BlockedKernels();
-        Kernels naive = new NaiveKernels();
+    @ParameterizedTest
+    @MethodSource("tp2.kernels.TestBackends#candidates")
+    void matmulsMatchTheFmaReferenceBitForBit(Backend backend) {
+        Kernels kernels = create(backend);
         List<int[]> shapes = cubedShapes();
         shapes.add(new int[] {1, 3072, 100});
         shapes.add(new int[] {128, 3072, 100});
@@ -389,27 +392,67 @@ class BackendConformanceTest {
             int m = s[0], k = s[1], n = s[2];
             Random r = new Random(seedOf(s));
             float[] x = gaussian(r, m * k), w = gaussian(r, (k + 1) * n), g = gaussian(r, m * n);
-            float[] ref = new float[m * n], out = new float[m * n];
-            naive.matmulBias(x, w, ref, m, k, n);
-            blocked.matmulBias(x, w, out, m, k, n);
-            assertSameBits(ref, out, where(s, "matmulBias"));
-            ref = new float[(k + 1) * n];
+            float[] out = new float[m * n];
+            kernels.matmulBias(x, w, out, m, k, n);
+            assertSameBits(fmaMatmulBias(x, w, m, k, n), out, where(s, backend.cliName() + " matmulBias"));
             out = new float[(k + 1) * n];
-            naive.matmulGradW(x, g, ref, m, k, n);
-            blocked.matmulGradW(x, g, out, m, k, n);
-            assertSameBits(ref, out, where(s, "matmulGradW"));
-            ref = new float[m * k];
+            kernels.matmulGradW(x, g, out, m, k, n);
+            assertSameBits(fmaMatmulGradW(x, g, m, k, n), out, where(s, backend.cliName() + " matmulGradW"));
             out = new float[m * k];
-            naive.matmulGradX(g, w, ref, m, k, n);
-            blocked.matmulGradX(g, w, out, m, k, n);
-            assertSameBits(ref, out, where(s, "matmulGradX"));
+            kernels.matmulGradX(g, w, out, m, k, n);
+            assertSameBits(fmaMatmulGradX(g, w, m, k, n), out, where(s, backend.cliName() + " matmulGradX"));
         }
+    }
+
+    /** {@link NaiveKernels#matmulBias} with each multiply-add fused (one rounding). */
+    private static float[] fmaMatmulBias(float[] x, float[] w, int m, int k, int n) {
+        float[] out = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = w[j];
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(x[i * k + p], w[(p + 1) * n + j], sum);
+                }
+                out[i * n + j] = sum;
+            }
+        }
+        return out;
+    }
+
+    /** {@link NaiveKernels#matmulGradW} with each multiply-add fused (the bias row's 1 * g is exact either way). */
+    private static float[] fmaMatmulGradW(float[] a, float[] g, int m, int k, int n) {
+        float[] dw = new float[(k + 1) * n];
+        for (int r = 0; r <= k; r++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int i = 0; i < m; i++) {
+                    sum = Math.fma(r == 0 ? 1f : a[i * k + r - 1], g[i * n + j], sum);
+                }
+                dw[r * n + j] = sum;
+            }
+        }
+        return dw;
+    }
+
+    /** {@link NaiveKernels#matmulGradX} with each multiply-add fused. */
+    private static float[] fmaMatmulGradX(float[] g, float[] w, int m, int k, int n) {
+        float[] gx = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                float sum = 0f;
+                for (int j = 0; j < n; j++) {
+                    sum = Math.fma(g[i * n + j], w[(p + 1) * n + j], sum);
+                }
+                gx[i * k + p] = sum;
+            }
+        }
+        return gx;
     }
 
     private static void assertSameBits(float[] expected, float[] actual, String at) {
         for (int e = 0; e < expected.length; e++) {
             if (Float.floatToRawIntBits(expected[e]) != Float.floatToRawIntBits(actual[e])) {
-                fail(at + ": element " + e + " = " + actual[e] + ", naive " + expected[e]);
+                fail(at + ": element " + e + " = " + actual[e] + ", expected " + expected[e]);
             }
         }
     }
