@@ -18,8 +18,8 @@ import java.util.Random;
  * its own instance and arrays, so it cannot change a result.
  */
 public final class WarmUp {
-    /** Rounds of every kernel: about a second of one core for simd here; C2 has compiled them by then. */
-    public static final int ROUNDS = 1000;
+    /** Rounds of every kernel: about a second of one core for simd here. Beyond about 250, rounds saved no more first-epoch time than they took. */
+    public static final int ROUNDS = 300;
 
     private WarmUp() {}
 
