@@ -15,7 +15,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tp2.data.Cifar10;
 import tp2.kernels.Backend;
-import tp2.kernels.WarmUp;
 
 /** {@code tp2 train}: the full TP2 training. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -69,9 +68,7 @@ final class TrainCommand implements Callable<Integer> {
         CommandLine cli = spec.commandLine();
         PrintWriter stdout = cli.getOut();
         TrainConfig config = validate(cli);
-        Thread warmUp = WarmUp.start(config.backend());   // compiles the kernels on a spare core while the data loads
         Cifar10 data = dataOptions.load(cli, stdout);
-        warmUp.join();
         stdout.printf("tp2 train: backend %s, %d thread%s, %s%n", config.backend().cliName(), config.threads(),
                 config.threads() == 1 ? "" : "s", SystemInfo.vector());
         stdout.printf("  data %s: %,d training and %,d test images%n", dataOptions.describe(), data.train().count(),
