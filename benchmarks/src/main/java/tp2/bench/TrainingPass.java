@@ -49,11 +49,6 @@ final class TrainingPass {
         return (train.count() + batch - 1) / batch;
     }
 
-    /** One pass with the trainer's default learning rate and regularisation. */
-    double run(Kernels kernels, int epoch) {
-        return run(kernels, epoch, TrainConfig.DEFAULT_LR, TrainConfig.DEFAULT_REG);
-    }
-
     /** One pass over the training set in the order of {@code epoch}'s shuffle; returns the sum of the batch losses. */
     double run(Kernels kernels, int epoch, float lr, float reg) {
         Batches.shuffle(order, 0, epoch);
