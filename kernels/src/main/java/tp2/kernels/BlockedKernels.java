@@ -43,6 +43,11 @@ public final class BlockedKernels implements Kernels {
         return "blocked";
     }
 
+    @Override
+    public int rowBlock() {
+        return MR;
+    }
+
     /**
      * For each block of {@link #BLOCK_K} weight rows and {@link #NR} columns, that slice of w is
      * copied to a contiguous buffer (every load of the inner loop then has a constant stride, so C2

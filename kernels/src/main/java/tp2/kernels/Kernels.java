@@ -25,6 +25,15 @@ public interface Kernels {
     String name();
 
     /**
+     * Output rows the matrix kernels compute together (the height of their register block): a row
+     * range whose length is a multiple of this runs no partial block. {@link ParallelKernels} cuts
+     * row calls at multiples of it. A hint for speed only; any range gives the same results.
+     */
+    default int rowBlock() {
+        return 1;
+    }
+
+    /**
      * out = [1 | x] . w, an affine layer with the bias folded into w.
      * <pre>
      *   x    m x k       row-major, x[i*k + p]

@@ -82,6 +82,11 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public int rowBlock() {
+        return MR;
+    }
+
+    @Override
     public void matmulBias(float[] x, float[] w, float[] out, int m, int k, int n, int from, int to) {
         Checks.matmulBias(x, w, out, m, k, n, from, to);
         forward(x, w, out, k, n, from, to, false);

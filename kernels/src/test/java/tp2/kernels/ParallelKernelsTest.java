@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static tp2.kernels.TestBackends.create;
 import static tp2.kernels.TestBackends.gaussian;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -87,6 +93,65 @@ class ParallelKernelsTest {
                 }
             }
         }
+    }
+
+    /**
+     * A worker that runs slowly (here: every slice it computes waits 300 ms) has most of its rows
+     * taken over by the caller, and still every row is computed exactly once; slices start at
+     * multiples of the backend's row block.
+     */
+    @Test
+    void aFastThreadTakesOverRowsOfASlowOne() {
+        String caller = Thread.currentThread().getName();
+        List<int[]> slices = Collections.synchronizedList(new ArrayList<>());
+        List<String> threadsOfSlices = Collections.synchronizedList(new ArrayList<>());
+        Kernels naive = new NaiveKernels();
+        Kernels recording = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+            (proxy, method, args) -> {
+                if (method.getName().equals("rowBlock")) {
+                    return 4;
+                }
+                if (method.getName().equals("matmulGradW") && args.length == 8) {
+                    slices.add(new int[] {(int) args[6], (int) args[7]});
+                    threadsOfSlices.add(Thread.currentThread().getName());
+                    if (!Thread.currentThread().getName().equals(caller)) {
+                        Thread.sleep(300);
+                    }
+                }
+                try {
+                    return method.invoke(naive, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+        int m = 16, k = 255, n = 20;
+        Random random = new Random(7);
+        float[] a = gaussian(random, m * k);
+        float[] g = gaussian(random, m * n);
+        float[] expected = new float[(k + 1) * n];
+        new NaiveKernels().matmulGradW(a, g, expected, m, k, n);
+        float[] actual = new float[(k + 1) * n];
+        try (ParallelKernels parallel = new ParallelKernels(recording, 2)) {
+            parallel.matmulGradW(a, g, actual, m, k, n);
+        }
+        assertArrayEquals(expected, actual);
+        int[] timesComputed = new int[k + 1];
+        int callerRowsInWorkersHalf = 0;
+        for (int i = 0; i < slices.size(); i++) {
+            assertEquals(0, slices.get(i)[0] % 4, "a slice starts inside a row block: " + slices.get(i)[0]);
+            for (int row = slices.get(i)[0]; row < slices.get(i)[1]; row++) {
+                timesComputed[row]++;
+                if (row >= (k + 1) / 2 && threadsOfSlices.get(i).equals(caller)) {
+                    callerRowsInWorkersHalf++;
+                }
+            }
+        }
+        for (int row = 0; row <= k; row++) {
+            assertEquals(1, timesComputed[row], "row " + row + " computed " + timesComputed[row] + " times");
+        }
+        // the worker's run is the upper half (128 rows, 8 chunks of 16); it takes 4 chunks, then sleeps
+        assertTrue(callerRowsInWorkersHalf >= 48, "the caller computed " + callerRowsInWorkersHalf
+                + " rows of the worker's half; slices " + slices.size());
     }
 
     @ParameterizedTest
