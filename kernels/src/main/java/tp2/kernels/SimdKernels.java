@@ -39,6 +39,8 @@ public final class SimdKernels implements Kernels {
     private static final int LOSS_BLOCK = 64; // vectors
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector ZERO = FloatVector.zero(S);
+    /** A zero row a panel wide: where the weight gradient's accumulators start. */
+    private static final float[] ZEROS = new float[NR];
     /** Ints of the same lane count as S, for widening bytes. */
     private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
     /** Bytes: at least 64 bits (the narrowest byte vector), of which the first L lanes are used. */
@@ -260,10 +262,12 @@ public final class SimdKernels implements Kernels {
                     for (; r + MR <= mc; r += MR) {
                         int a0 = aBlock + r * ars + kb * acs;
                         int c0 = r * npad + jp * NR;
-                        microKernel3x7(a, a0, a0 + ars, a0 + 2 * ars, acs, packed, bBase, NR, 6 * L, kc, c, c0, c0 + npad, c0 + 2 * npad);
+                        microKernel3x7(a, a0, a0 + ars, a0 + 2 * ars, acs, packed, bBase, NR, 6 * L, kc,
+                                c, c0, c0 + npad, c0 + 2 * npad, c, c0, c0 + npad, c0 + 2 * npad);
                     }
                     for (; r < mc; r++) {   // tail rows, one at a time
-                        microKernel1x7(a, aBlock + r * ars + kb * acs, acs, packed, bBase, NR, 6 * L, kc, c, r * npad + jp * NR);
+                        int c0 = r * npad + jp * NR;
+                        microKernel1x7(a, aBlock + r * ars + kb * acs, acs, packed, bBase, NR, 6 * L, kc, c, c0, c, c0);
                     }
                 }
             }
@@ -281,7 +285,8 @@ public final class SimdKernels implements Kernels {
     /**
      * The same product as {@link #gemm} with B read in place (row q at b[bOff + q * width], see
      * {@link #direct}) and the accumulators kept in the caller's output rows, width apart: nothing
-     * is packed or copied. Rows still go in blocks of {@link #BLOCK_M} and the reduction in slices
+     * is packed or copied. The first slice of the reduction starts its accumulators from the bias
+     * row (or zero) rather than from a copy of it in the output rows, which saves a pass over them. Rows still go in blocks of {@link #BLOCK_M} and the reduction in slices
      * of {@link #BLOCK_K}; a slice of B (BLOCK_K rows) stays in L1 while the block's rows pass it.
      * With {@code ap}, each slice of A is first copied there by {@link #packA} (A's rows must then be
      * 1 apart, {@code ars == 1}, as in the weight gradient).
@@ -293,11 +298,13 @@ public final class SimdKernels implements Kernels {
         for (int r0 = 0; r0 < rows; r0 += BLOCK_M) {
             int mc = Math.min(BLOCK_M, rows - r0);
             int cBlock = outOff + r0 * width;
-            for (int r = 0; r < mc; r++) {
-                if (bias != null) {
-                    System.arraycopy(bias, 0, out, cBlock + r * width, width);
-                } else {
-                    Arrays.fill(out, cBlock + r * width, cBlock + (r + 1) * width, 0f);
+            if (kTotal == 0) {   // no reduction: the rows are their initial value
+                for (int r = 0; r < mc; r++) {
+                    if (bias != null) {
+                        System.arraycopy(bias, 0, out, cBlock + r * width, width);
+                    } else {
+                        Arrays.fill(out, cBlock + r * width, cBlock + (r + 1) * width, 0f);
+                    }
                 }
             }
             int aBlock = aOff + r0 * ars;
@@ -317,15 +324,22 @@ public final class SimdKernels implements Kernels {
                     int j0 = jp * NR;
                     int o6 = Math.min(6 * L, width - j0 - L);   // the 7th vector: 6 L on, or the panel's last L columns
                     int bBase = bOff + kb * width + j0;
+                    // the first slice starts from the bias row (or zero), the others from the output rows
+                    float[] init = kb > 0 ? out : bias != null ? bias : ZEROS;
+                    int initStep = kb > 0 ? width : 0;
+                    int initOff = kb > 0 ? cBlock + j0 : bias != null ? j0 : 0;
                     int r = 0;
                     for (; r + MR <= mc; r += MR) {
                         int a0 = aSlice + r * rs;
                         int c0 = cBlock + r * width + j0;
+                        int i0 = initOff + r * initStep;
                         microKernel3x7(as, a0, a0 + rs, a0 + 2 * rs, cs, b, bBase, width, o6, kc,
-                                out, c0, c0 + width, c0 + 2 * width);
+                                init, i0, i0 + initStep, i0 + 2 * initStep, out, c0, c0 + width, c0 + 2 * width);
                     }
                     for (; r < mc; r++) {   // tail rows, one at a time
-                        microKernel1x7(as, aSlice + r * rs, cs, b, bBase, width, o6, kc, out, cBlock + r * width + j0);
+                        int c0 = cBlock + r * width + j0;
+                        microKernel1x7(as, aSlice + r * rs, cs, b, bBase, width, o6, kc,
+                                init, initOff + r * initStep, out, c0);
                     }
                 }
             }
@@ -420,28 +434,29 @@ public final class SimdKernels implements Kernels {
      * so a row gets the same bits whichever kernel computes it.
      */
     private static void microKernel3x7(float[] a, int a0, int a1, int a2, int acs, float[] b, int bBase, int brs,
-                                       int o6, int kc, float[] c, int c0, int c1, int c2) {
-        FloatVector c00 = FloatVector.fromArray(S, c, c0);
-        FloatVector c01 = FloatVector.fromArray(S, c, c0 + 1 * L);
-        FloatVector c02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-        FloatVector c03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-        FloatVector c04 = FloatVector.fromArray(S, c, c0 + 4 * L);
-        FloatVector c05 = FloatVector.fromArray(S, c, c0 + 5 * L);
-        FloatVector c06 = FloatVector.fromArray(S, c, c0 + o6);
-        FloatVector c10 = FloatVector.fromArray(S, c, c1);
-        FloatVector c11 = FloatVector.fromArray(S, c, c1 + 1 * L);
-        FloatVector c12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-        FloatVector c13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-        FloatVector c14 = FloatVector.fromArray(S, c, c1 + 4 * L);
-        FloatVector c15 = FloatVector.fromArray(S, c, c1 + 5 * L);
-        FloatVector c16 = FloatVector.fromArray(S, c, c1 + o6);
-        FloatVector c20 = FloatVector.fromArray(S, c, c2);
-        FloatVector c21 = FloatVector.fromArray(S, c, c2 + 1 * L);
-        FloatVector c22 = FloatVector.fromArray(S, c, c2 + 2 * L);
-        FloatVector c23 = FloatVector.fromArray(S, c, c2 + 3 * L);
-        FloatVector c24 = FloatVector.fromArray(S, c, c2 + 4 * L);
-        FloatVector c25 = FloatVector.fromArray(S, c, c2 + 5 * L);
-        FloatVector c26 = FloatVector.fromArray(S, c, c2 + o6);
+                                       int o6, int kc, float[] init, int i0, int i1, int i2,
+                                       float[] c, int c0, int c1, int c2) {
+        FloatVector c00 = FloatVector.fromArray(S, init, i0);
+        FloatVector c01 = FloatVector.fromArray(S, init, i0 + 1 * L);
+        FloatVector c02 = FloatVector.fromArray(S, init, i0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, init, i0 + 3 * L);
+        FloatVector c04 = FloatVector.fromArray(S, init, i0 + 4 * L);
+        FloatVector c05 = FloatVector.fromArray(S, init, i0 + 5 * L);
+        FloatVector c06 = FloatVector.fromArray(S, init, i0 + o6);
+        FloatVector c10 = FloatVector.fromArray(S, init, i1);
+        FloatVector c11 = FloatVector.fromArray(S, init, i1 + 1 * L);
+        FloatVector c12 = FloatVector.fromArray(S, init, i1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, init, i1 + 3 * L);
+        FloatVector c14 = FloatVector.fromArray(S, init, i1 + 4 * L);
+        FloatVector c15 = FloatVector.fromArray(S, init, i1 + 5 * L);
+        FloatVector c16 = FloatVector.fromArray(S, init, i1 + o6);
+        FloatVector c20 = FloatVector.fromArray(S, init, i2);
+        FloatVector c21 = FloatVector.fromArray(S, init, i2 + 1 * L);
+        FloatVector c22 = FloatVector.fromArray(S, init, i2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, init, i2 + 3 * L);
+        FloatVector c24 = FloatVector.fromArray(S, init, i2 + 4 * L);
+        FloatVector c25 = FloatVector.fromArray(S, init, i2 + 5 * L);
+        FloatVector c26 = FloatVector.fromArray(S, init, i2 + o6);
         for (int q = 0; q < kc; q++) {
             int bq = bBase + q * brs;
             FloatVector b0 = FloatVector.fromArray(S, b, bq);
@@ -491,14 +506,14 @@ public final class SimdKernels implements Kernels {
      * so a row gets the same bits whichever kernel computes it.
      */
     private static void microKernel1x7(float[] a, int a0, int acs, float[] b, int bBase, int brs, int o6, int kc,
-                                       float[] c, int c0) {
-        FloatVector c00 = FloatVector.fromArray(S, c, c0);
-        FloatVector c01 = FloatVector.fromArray(S, c, c0 + 1 * L);
-        FloatVector c02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-        FloatVector c03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-        FloatVector c04 = FloatVector.fromArray(S, c, c0 + 4 * L);
-        FloatVector c05 = FloatVector.fromArray(S, c, c0 + 5 * L);
-        FloatVector c06 = FloatVector.fromArray(S, c, c0 + o6);
+                                       float[] init, int i0, float[] c, int c0) {
+        FloatVector c00 = FloatVector.fromArray(S, init, i0);
+        FloatVector c01 = FloatVector.fromArray(S, init, i0 + 1 * L);
+        FloatVector c02 = FloatVector.fromArray(S, init, i0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, init, i0 + 3 * L);
+        FloatVector c04 = FloatVector.fromArray(S, init, i0 + 4 * L);
+        FloatVector c05 = FloatVector.fromArray(S, init, i0 + 5 * L);
+        FloatVector c06 = FloatVector.fromArray(S, init, i0 + o6);
         for (int q = 0; q < kc; q++) {
             int bq = bBase + q * brs;
             FloatVector b0 = FloatVector.fromArray(S, b, bq);
