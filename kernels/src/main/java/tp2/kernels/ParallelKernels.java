@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * depend on the thread count or on which thread computed which rows.
  *
  * <p>Row calls (the matmuls and the batch gather) are shared out by work stealing: the rows are
- * cut into about {@link #CHUNKS_PER_THREAD} chunks per thread, each a multiple of the backend's
- * {@link Kernels#rowBlock()} rows, each thread owns a contiguous run of
+ * cut into up to {@link #CHUNKS_PER_THREAD} chunks per thread, each a multiple of the backend's
+ * {@link Kernels#rowBlock()} rows and at least {@link #MIN_PARALLEL_WORK} of work, each thread owns a contiguous run of
  * them and works through it from the front, taking half of what it has left at a time, and a
  * thread that runs out takes single chunks from the back of the run with the most left. When the
  * threads run at the same speed each computes its own run (the same rows every call, so its data
@@ -29,7 +29,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     static final int ALIGN = 64; // floats
     /** Below this much work a call is not split: waking a thread costs more than it saves. */
     static final long MIN_PARALLEL_WORK = 1L << 16; // multiply-adds or elements
-    /** Row calls are cut into this many chunks per thread, the unit a thread takes from another. */
+    /** Row calls are cut into up to this many chunks per thread, the unit a thread takes from another. */
     static final int CHUNKS_PER_THREAD = 8;
     /** Longs between two threads' runs in {@link #runs}: one 64-byte cache line each. */
     private static final int RUN_STRIDE = 8;
@@ -175,8 +175,14 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
             slice.run(0, 1);
             return;
         }
+        // CHUNKS_PER_THREAD chunks per thread, but none below MIN_PARALLEL_WORK (a small layer's
+        // call stays one chunk per thread: each call repeats the backend's per-call set-up),
+        // rounded up to whole row blocks
+        long rowWork = Math.max(1, work / rows);
+        int minRows = (int) Math.min(rows, (MIN_PARALLEL_WORK + rowWork - 1) / rowWork);
         int block = Math.max(1, backend.rowBlock());
-        chunkRows = ((rows + parts * CHUNKS_PER_THREAD - 1) / (parts * CHUNKS_PER_THREAD) + block - 1) / block * block;
+        int rowsPerChunk = Math.max(minRows, (rows + parts * CHUNKS_PER_THREAD - 1) / (parts * CHUNKS_PER_THREAD));
+        chunkRows = (rowsPerChunk + block - 1) / block * block;
         int chunks = (rows + chunkRows - 1) / chunkRows;
         for (int p = 0; p < parts; p++) {
             runs.set(p * RUN_STRIDE, pack(chunks * p / parts, chunks * (p + 1) / parts));

@@ -105,26 +105,8 @@ class ParallelKernelsTest {
         String caller = Thread.currentThread().getName();
         List<int[]> slices = Collections.synchronizedList(new ArrayList<>());
         List<String> threadsOfSlices = Collections.synchronizedList(new ArrayList<>());
-        Kernels naive = new NaiveKernels();
-        Kernels recording = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
-            (proxy, method, args) -> {
-                if (method.getName().equals("rowBlock")) {
-                    return 4;
-                }
-                if (method.getName().equals("matmulGradW") && args.length == 8) {
-                    slices.add(new int[] {(int) args[6], (int) args[7]});
-                    threadsOfSlices.add(Thread.currentThread().getName());
-                    if (!Thread.currentThread().getName().equals(caller)) {
-                        Thread.sleep(300);
-                    }
-                }
-                try {
-                    return method.invoke(naive, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
-        int m = 16, k = 255, n = 20;
+        Kernels recording = recordingGradW(slices, threadsOfSlices, 300);
+        int m = 64, k = 255, n = 64;
         Random random = new Random(7);
         float[] a = gaussian(random, m * k);
         float[] g = gaussian(random, m * n);
@@ -149,9 +131,53 @@ class ParallelKernelsTest {
         for (int row = 0; row <= k; row++) {
             assertEquals(1, timesComputed[row], "row " + row + " computed " + timesComputed[row] + " times");
         }
-        // the worker's run is the upper half (128 rows, 8 chunks of 16); it takes 4 chunks, then sleeps
+        // 256 rows, 16 chunks of 16 (8 per thread); the worker's run is the upper half: it takes
+        // 4 chunks, then sleeps while the caller finishes its own run and takes the worker's rest
+        assertTrue(slices.size() >= 4, "the call was not cut into chunks: " + slices.size() + " slices");
+        assertTrue(threadsOfSlices.stream().anyMatch(name -> !name.equals(caller)), "the worker computed nothing");
         assertTrue(callerRowsInWorkersHalf >= 48, "the caller computed " + callerRowsInWorkersHalf
                 + " rows of the worker's half; slices " + slices.size());
+    }
+
+    /**
+     * Naive, with a row block of 4, recording every matmulGradW slice and the thread that ran it;
+     * a thread other than the test's waits {@code workerDelayMs} before each slice.
+     */
+    private static Kernels recordingGradW(List<int[]> slices, List<String> threadsOfSlices, long workerDelayMs) {
+        String caller = Thread.currentThread().getName();
+        Kernels naive = new NaiveKernels();
+        return (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+            (proxy, method, args) -> {
+                if (method.getName().equals("rowBlock")) {
+                    return 4;
+                }
+                if (method.getName().equals("matmulGradW") && args.length == 8) {
+                    slices.add(new int[] {(int) args[6], (int) args[7]});
+                    threadsOfSlices.add(Thread.currentThread().getName());
+                    if (!Thread.currentThread().getName().equals(caller)) {
+                        Thread.sleep(workerDelayMs);
+                    }
+                }
+                try {
+                    return method.invoke(naive, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+    }
+
+    /** A call with little work per row is not cut finer than one chunk per thread. */
+    @Test
+    void aSmallCallIsOneChunkPerThread() {
+        List<int[]> slices = Collections.synchronizedList(new ArrayList<>());
+        Kernels recording = recordingGradW(slices, Collections.synchronizedList(new ArrayList<>()), 0);
+        int m = 16, k = 255, n = 20;   // 81,920 multiply-adds: just above the parallel threshold
+        Random random = new Random(8);
+        float[] dw = new float[(k + 1) * n];
+        try (ParallelKernels parallel = new ParallelKernels(recording, 2)) {
+            parallel.matmulGradW(gaussian(random, m * k), gaussian(random, m * n), dw, m, k, n);
+        }
+        assertEquals(2, slices.size(), "slices of a small call");
     }
 
     @ParameterizedTest
