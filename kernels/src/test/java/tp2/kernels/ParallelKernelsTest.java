@@ -96,16 +96,17 @@ class ParallelKernelsTest {
     }
 
     /**
-     * A worker that runs slowly (here: every slice it computes waits 300 ms) has most of its rows
-     * taken over by the caller, and still every row is computed exactly once; slices start at
-     * multiples of the backend's row block.
+     * A worker that runs slowly (here: every slice it computes waits 400 ms, the caller's 25 ms,
+     * which also leaves the worker time to wake up) has most of its rows taken over by the caller,
+     * and still every row is computed exactly once; slices start at multiples of the backend's
+     * row block.
      */
     @Test
     void aFastThreadTakesOverRowsOfASlowOne() {
         String caller = Thread.currentThread().getName();
         List<int[]> slices = Collections.synchronizedList(new ArrayList<>());
         List<String> threadsOfSlices = Collections.synchronizedList(new ArrayList<>());
-        Kernels recording = recordingGradW(slices, threadsOfSlices, 300);
+        Kernels recording = recordingGradW(slices, threadsOfSlices, 25, 400);
         int m = 64, k = 255, n = 64;
         Random random = new Random(7);
         float[] a = gaussian(random, m * k);
@@ -132,7 +133,7 @@ class ParallelKernelsTest {
             assertEquals(1, timesComputed[row], "row " + row + " computed " + timesComputed[row] + " times");
         }
         // 256 rows, 16 chunks of 16 (8 per thread); the worker's run is the upper half: it takes
-        // 4 chunks, then sleeps while the caller finishes its own run and takes the worker's rest
+        // 4 chunks, then waits while the caller finishes its own run and takes the worker's rest
         assertTrue(slices.size() >= 4, "the call was not cut into chunks: " + slices.size() + " slices");
         assertTrue(threadsOfSlices.stream().anyMatch(name -> !name.equals(caller)), "the worker computed nothing");
         assertTrue(callerRowsInWorkersHalf >= 48, "the caller computed " + callerRowsInWorkersHalf
@@ -141,9 +142,10 @@ class ParallelKernelsTest {
 
     /**
      * Naive, with a row block of 4, recording every matmulGradW slice and the thread that ran it;
-     * a thread other than the test's waits {@code workerDelayMs} before each slice.
+     * before each slice the test's thread waits {@code callerDelayMs}, any other {@code workerDelayMs}.
      */
-    private static Kernels recordingGradW(List<int[]> slices, List<String> threadsOfSlices, long workerDelayMs) {
+    private static Kernels recordingGradW(List<int[]> slices, List<String> threadsOfSlices, long callerDelayMs,
+                                          long workerDelayMs) {
         String caller = Thread.currentThread().getName();
         Kernels naive = new NaiveKernels();
         return (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
@@ -154,9 +156,7 @@ class ParallelKernelsTest {
                 if (method.getName().equals("matmulGradW") && args.length == 8) {
                     slices.add(new int[] {(int) args[6], (int) args[7]});
                     threadsOfSlices.add(Thread.currentThread().getName());
-                    if (!Thread.currentThread().getName().equals(caller)) {
-                        Thread.sleep(workerDelayMs);
-                    }
+                    Thread.sleep(Thread.currentThread().getName().equals(caller) ? callerDelayMs : workerDelayMs);
                 }
                 try {
                     return method.invoke(naive, args);
@@ -170,7 +170,7 @@ class ParallelKernelsTest {
     @Test
     void aSmallCallIsOneChunkPerThread() {
         List<int[]> slices = Collections.synchronizedList(new ArrayList<>());
-        Kernels recording = recordingGradW(slices, Collections.synchronizedList(new ArrayList<>()), 0);
+        Kernels recording = recordingGradW(slices, Collections.synchronizedList(new ArrayList<>()), 0, 0);
         int m = 16, k = 255, n = 20;   // 81,920 multiply-adds: just above the parallel threshold
         Random random = new Random(8);
         float[] dw = new float[(k + 1) * n];
