@@ -286,8 +286,9 @@ public final class SimdKernels implements Kernels {
      * The same product as {@link #gemm} with B read in place (row q at b[bOff + q * width], see
      * {@link #direct}) and the accumulators kept in the caller's output rows, width apart: nothing
      * is packed or copied. The first slice of the reduction starts its accumulators from the bias
-     * row (or zero) rather than from a copy of it in the output rows, which saves a pass over them. Rows still go in blocks of {@link #BLOCK_M} and the reduction in slices
-     * of {@link #BLOCK_K}; a slice of B (BLOCK_K rows) stays in L1 while the block's rows pass it.
+     * row (or zero) rather than from a copy of it in the output rows, which saves a pass over them.
+     * Rows still go in blocks of {@link #BLOCK_M} and the reduction in slices of {@link #BLOCK_K};
+     * a slice of B (BLOCK_K rows) stays in L1 while the block's rows pass it.
      * With {@code ap}, each slice of A is first copied there by {@link #packA} (A's rows must then be
      * 1 apart, {@code ars == 1}, as in the weight gradient).
      */
@@ -428,7 +429,8 @@ public final class SimdKernels implements Kernels {
     }
 
     /**
-     * c[3 rows][NR] += A(3 rows, kc) . B(kc, NR): 3 x 7 vector accumulators stay in
+     * c[3 rows][NR] = init[3 rows][NR] + A(3 rows, kc) . B(kc, NR), the init rows at i0, i1, i2
+     * of {@code init} (which may be c itself, at c0, c1, c2): 3 x 7 vector accumulators stay in
      * registers for the whole reduction; each A element is broadcast once and meets 7 vectors of
      * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
      * so a row gets the same bits whichever kernel computes it.
@@ -500,7 +502,8 @@ public final class SimdKernels implements Kernels {
     }
 
     /**
-     * c[1 row][NR] += A(1 row, kc) . B(kc, NR): 1 x 7 vector accumulators stay in
+     * c[1 row][NR] = init[1 row][NR] + A(1 row, kc) . B(kc, NR), the init row at i0 of
+     * {@code init} (which may be c itself, at c0): 1 x 7 vector accumulators stay in
      * registers for the whole reduction; each A element is broadcast once and meets 7 vectors of
      * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
      * so a row gets the same bits whichever kernel computes it.
