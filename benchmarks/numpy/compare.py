@@ -8,7 +8,9 @@ Each round runs, for each thread count T: NumPy with OPENBLAS_NUM_THREADS=T, the
 ./tp2 train --threads T, both for --epochs epochs. Epoch 1 is left out (it holds the JIT's warm-up
 and NumPy's first-touch of its arrays), so each cell has rounds x (epochs - 1) training passes.
 This machine's speed changes by phases of seconds (README, "Results"): alternating is what makes
-the two columns comparable, and the ranges say how much one run can be trusted.
+the two columns comparable, and the ranges say how much one run can be trusted. The last row pairs
+each tp2 run with the NumPy run just before it (the same phase of the host, mostly) and gives the
+median of those ratios.
 Not part of the build; needs numpy.
 """
 import argparse
@@ -63,15 +65,20 @@ def main():
     threads = [int(t) for t in args.threads.split(",")]
 
     seconds = {(who, t): [] for who in ("numpy", "tp2") for t in threads}
+    paired = {t: [] for t in threads}   # per round: NumPy's median pass / tp2's, run back to back
     accuracy = {}
     for r in range(args.rounds):
         for t in threads:
+            medians = {}
             for who, run in (("numpy", numpy_run), ("tp2", tp2_run)):
                 rows = run(args.data, args.epochs, t, args.lr)
-                seconds[(who, t)] += [s for e, s, _ in rows if e >= 2]
+                passes = [s for e, s, _ in rows if e >= 2]
+                seconds[(who, t)] += passes
+                medians[who] = statistics.median(passes)
                 accuracy[(who, t)] = rows[-1][2]
                 print("round %d, %d thread(s), %-5s: %s" % (r + 1, t, who, " ".join("%.2f" % s for e, s, _ in rows if e >= 2)),
                       flush=True)
+            paired[t].append(medians["numpy"] / medians["tp2"])
 
     print()
     print("| seconds per training pass (epochs 2-%d of %d runs) | %s |" % (args.epochs, args.rounds,
@@ -81,6 +88,8 @@ def main():
         print("| %s | %s |" % (label, " | ".join(cell(seconds[(who, t)]) for t in threads)))
     print("| NumPy time / tp2 time (medians) | %s |" % " | ".join(
         "%.2fx" % (statistics.median(seconds[("numpy", t)]) / statistics.median(seconds[("tp2", t)])) for t in threads))
+    print("| the same ratio paired by round (median, range) | %s |" % " | ".join(
+        "%.2fx (%.2f-%.2f)" % (statistics.median(paired[t]), min(paired[t]), max(paired[t])) for t in threads))
     print()
     print("test accuracy after epoch %d: %s" % (args.epochs, ", ".join(
         "%s %d thread(s) %.2f%%" % (who, t, accuracy[(who, t)]) for who in ("numpy", "tp2") for t in threads)))
