@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Times a training pass of ./tp2 train against the NumPy version of the same training
-(tp2_numpy.py), alternated on the same machine, and prints medians and ratios.
+"""Times a training pass of ./tp2 train against the same training in other tools, alternated on the
+same machine, and prints medians, ratios to tp2 and test accuracies.
 
-    python3 benchmarks/numpy/compare.py --data ../shared/cifar-10-batches-bin --rounds 5
+    python3 benchmarks/numpy/compare.py --data DIR --rounds 4 --epochs 4
+    python3 benchmarks/numpy/compare.py --data DIR --peak            # also the README's results row
 
-Each round runs, for each thread count T: NumPy with OPENBLAS_NUM_THREADS=T, then
-./tp2 train --threads T, both for --epochs epochs. Epoch 1 is left out (it holds the JIT's warm-up
-and NumPy's first-touch of its arrays), so each cell has rounds x (epochs - 1) training passes.
-This machine's speed changes by phases of seconds (README, "Results"): alternating is what makes
-the two columns comparable, and the ranges say how much one run can be trusted. The last row pairs
-each tp2 run with the NumPy run just before it (the same phase of the host, mostly) and gives the
-median of those ratios.
-Not part of the build; needs numpy.
+Each round runs, for each thread count T, every contender once (in the order given by --who) for
+--epochs epochs. Epoch 1 is left out (it holds the JIT's warm-up and NumPy's first touch of its
+arrays), so each cell has rounds x (epochs - 1) training passes. These machines change speed by
+phases of seconds (docs/performance.md): alternating is what makes the columns comparable. The
+"paired" ratio pairs each contender's run with the tp2 run of the same round.
+
+Peers run at their best: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which some machines set and which
+hold a current OpenBLAS to its AVX2 kernels, are removed from the peer's environment alone, and the
+OpenBLAS core NumPy used is printed. With --peak, PeakBenchmark (JMH) measures the FMA peak of one
+and two cores in the same run, and a last table gives each thread count's share of the FMA floor
+(61.9 GFLOP an epoch at the peak). Not part of the build; needs numpy.
 """
 import argparse
 import csv
@@ -25,27 +29,79 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EPOCH_LINE = re.compile(r"^epoch (\d+)\s+([0-9.]+) s\s.*test ([0-9.]+)%")
+PEER_UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+EPOCH_GFLOP = 61.9   # forward and weight gradient of both layers plus the small input gradient, 50,000 images
 
 
-def numpy_run(data, epochs, threads, lr):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
-    out = subprocess.run([sys.executable, os.path.join(HERE, "tp2_numpy.py"), "--data", data, "--epochs", str(epochs),
-                          "--lr", lr],
-                         env=env, check=True, capture_output=True, text=True).stdout
+def peer_env(threads):
+    env = {k: v for k, v in os.environ.items() if k not in PEER_UNSET}
+    env.update(OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    return env
+
+
+def numpy_run(args, threads):
+    out = subprocess.run([sys.executable, os.path.join(HERE, "tp2_numpy.py"), "--data", args.data,
+                          "--epochs", str(args.epochs), "--lr", args.lr],
+                         env=peer_env(threads), check=True, capture_output=True, text=True).stdout
     rows = [EPOCH_LINE.match(line) for line in out.splitlines()]
     rows = [(int(m.group(1)), float(m.group(2)), float(m.group(3))) for m in rows if m]
-    if len(rows) != epochs:
-        raise SystemExit("compare: tp2_numpy.py printed %d epoch lines, expected %d" % (len(rows), epochs))
+    if len(rows) != args.epochs:
+        raise SystemExit("compare: tp2_numpy.py printed %d epoch lines, expected %d" % (len(rows), args.epochs))
     return rows
 
 
-def tp2_run(data, epochs, threads, lr):
+def tp2_run(args, threads):
     with tempfile.TemporaryDirectory(prefix="tp2-compare-") as tmp:
         run = os.path.join(tmp, "run")
-        subprocess.run([os.path.join(ROOT, "tp2"), "train", "--epochs", str(epochs), "--threads", str(threads),
-                        "--data", data, "--lr", lr, "--out", run], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([os.path.join(ROOT, "tp2"), "train", "--epochs", str(args.epochs), "--threads", str(threads),
+                        "--data", args.data, "--lr", args.lr, "--out", run],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(os.path.join(run, "metrics.csv")) as f:
             return [(int(r["epoch"]), float(r["train_seconds"]), 100 * float(r["test_acc"])) for r in csv.DictReader(f)]
+
+
+RUNNERS = {"numpy": ("NumPy + OpenBLAS", numpy_run), "tp2": ("./tp2 train", tp2_run)}
+
+
+def numpy_core():
+    """The OpenBLAS core NumPy's bundled library picks in a peer's environment."""
+    probe = ("import numpy, ctypes, glob, os\n"
+             "libs = glob.glob(os.path.join(os.path.dirname(numpy.__file__), os.pardir, 'numpy.libs', '*openblas*.so*'))\n"
+             "f = ctypes.CDLL(libs[0]).scipy_openblas_get_corename64_\n"
+             "f.restype = ctypes.c_char_p\n"
+             "print(f().decode())\n")
+    try:
+        return subprocess.run([sys.executable, "-c", probe], env=peer_env(1), check=True, capture_output=True,
+                              text=True).stdout.strip()
+    except (subprocess.CalledProcessError, OSError):
+        return "unknown"
+
+
+def cpu_name():
+    fields = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if ":" in line:
+                    key, value = line.split(":", 1)
+                    fields.setdefault(key.strip(), value.strip())
+    except OSError:
+        return "unknown CPU"
+    return "%s (family %s, model %s)" % (fields.get("model name", "?"), fields.get("cpu family", "?"), fields.get("model", "?"))
+
+
+def fma_peak():
+    """GFLOP/s of one core and of two, from PeakBenchmark in one short JMH run (its report's GFLOP/s column)."""
+    with tempfile.TemporaryDirectory(prefix="tp2-peak-") as tmp:
+        subprocess.run([os.path.join(ROOT, "tp2"), "bench", "--include", "PeakBenchmark", "--out", tmp],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(os.path.join(tmp, "report.md")) as f:
+            rows = [line.split("|") for line in f if line.startswith("| PeakBenchmark.fmaPeak")]
+    peak = {}
+    for row in rows:
+        name, gflops = row[1].strip(), float(row[5].strip().replace(",", ""))
+        peak["2" if name.endswith("2") else "1"] = gflops
+    return peak
 
 
 def cell(values):
@@ -55,44 +111,75 @@ def cell(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", required=True, help="CIFAR-10 binary folder (cifar-10-batches-bin)")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
-    parser.add_argument("--lr", default="1e-3", help="learning rate of both (default 1e-3, the trainer's)")
+    parser.add_argument("--who", default="numpy,tp2", help="comma-separated contenders: " + ", ".join(RUNNERS))
+    parser.add_argument("--lr", default="1e-3", help="learning rate of all (default 1e-3, the trainer's)")
+    parser.add_argument("--peak", action="store_true", help="measure the FMA peak too and print the results row")
     args = parser.parse_args()
     if args.epochs < 2 or args.rounds < 1:
         raise SystemExit("compare: needs --epochs >= 2 and --rounds >= 1")
     threads = [int(t) for t in args.threads.split(",")]
+    who = args.who.split(",")
+    for w in who:
+        if w not in RUNNERS:
+            raise SystemExit("compare: unknown contender %r (known: %s)" % (w, ", ".join(RUNNERS)))
+    if "tp2" not in who:
+        who.append("tp2")
 
-    seconds = {(who, t): [] for who in ("numpy", "tp2") for t in threads}
-    paired = {t: [] for t in threads}   # per round: NumPy's median pass / tp2's, run back to back
+    print("CPU: %s, %d cores" % (cpu_name(), os.cpu_count()))
+    if "numpy" in who:
+        print("NumPy's OpenBLAS core (with %s unset): %s" % (" and ".join(PEER_UNSET), numpy_core()))
+    peak = fma_peak() if args.peak else None
+    if peak:
+        print("FMA peak (PeakBenchmark): %.0f GFLOP/s one core, %.0f two" % (peak["1"], peak["2"]))
+
+    seconds = {(w, t): [] for w in who for t in threads}
+    paired = {(w, t): [] for w in who for t in threads}   # per round: w's median pass / tp2's
     accuracy = {}
     for r in range(args.rounds):
         for t in threads:
             medians = {}
-            for who, run in (("numpy", numpy_run), ("tp2", tp2_run)):
-                rows = run(args.data, args.epochs, t, args.lr)
+            for w in who:
+                rows = RUNNERS[w][1](args, t)
                 passes = [s for e, s, _ in rows if e >= 2]
-                seconds[(who, t)] += passes
-                medians[who] = statistics.median(passes)
-                accuracy[(who, t)] = rows[-1][2]
-                print("round %d, %d thread(s), %-5s: %s" % (r + 1, t, who, " ".join("%.2f" % s for e, s, _ in rows if e >= 2)),
-                      flush=True)
-            paired[t].append(medians["numpy"] / medians["tp2"])
+                seconds[(w, t)] += passes
+                medians[w] = statistics.median(passes)
+                accuracy[(w, t)] = rows[-1][2]
+                print("round %d, %d thread(s), %-5s: %s" % (r + 1, t, w, " ".join("%.2f" % s for s in passes)), flush=True)
+            for w in who:
+                paired[(w, t)].append(medians[w] / medians["tp2"])
 
     print()
     print("| seconds per training pass (epochs 2-%d of %d runs) | %s |" % (args.epochs, args.rounds,
           " | ".join("%d thread%s" % (t, "" if t == 1 else "s") for t in threads)))
     print("| --- | %s |" % " | ".join("---" for _ in threads))
-    for who, label in (("numpy", "NumPy + OpenBLAS"), ("tp2", "./tp2 train")):
-        print("| %s | %s |" % (label, " | ".join(cell(seconds[(who, t)]) for t in threads)))
-    print("| NumPy time / tp2 time (medians) | %s |" % " | ".join(
-        "%.2fx" % (statistics.median(seconds[("numpy", t)]) / statistics.median(seconds[("tp2", t)])) for t in threads))
-    print("| the same ratio paired by round (median, range) | %s |" % " | ".join(
-        "%.2fx (%.2f-%.2f)" % (statistics.median(paired[t]), min(paired[t]), max(paired[t])) for t in threads))
+    for w in who:
+        print("| %s | %s |" % (RUNNERS[w][0], " | ".join(cell(seconds[(w, t)]) for t in threads)))
+    for w in who:
+        if w == "tp2":
+            continue
+        print("| %s time / tp2 time: medians; paired by round (range) | %s |" % (w, " | ".join(
+            "%.2fx; %.2fx (%.2f-%.2f)" % (statistics.median(seconds[(w, t)]) / statistics.median(seconds[("tp2", t)]),
+                                          statistics.median(paired[(w, t)]), min(paired[(w, t)]), max(paired[(w, t)]))
+            for t in threads)))
     print()
     print("test accuracy after epoch %d: %s" % (args.epochs, ", ".join(
-        "%s %d thread(s) %.2f%%" % (who, t, accuracy[(who, t)]) for who in ("numpy", "tp2") for t in threads)))
+        "%s %d thread(s) %.2f%%" % (w, t, accuracy[(w, t)]) for w in who for t in threads)))
+    if peak and 1 in threads:
+        tp2 = {t: statistics.median(seconds[("tp2", t)]) for t in threads}
+        print()
+        print("| CPU | cores | FMA peak, 1 core | tp2 pass, 1 / 2 threads | 2 threads / 1 | % of the FMA floor, 1 / 2 threads | NumPy / tp2, 1 / 2 threads |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        t2 = 2 if 2 in threads else None
+        floor1 = EPOCH_GFLOP / peak["1"]
+        floor2 = EPOCH_GFLOP / peak["2"]
+        print("| %s | %d | %.0f GFLOP/s | %.2f / %s s | %s | %.0f%% / %s | %s |" % (
+            cpu_name(), os.cpu_count(), peak["1"], tp2[1], "%.2f" % tp2[t2] if t2 else "-",
+            "%.2fx" % (tp2[1] / tp2[t2]) if t2 else "-", 100 * floor1 / tp2[1],
+            "%.0f%%" % (100 * floor2 / tp2[t2]) if t2 else "-",
+            " / ".join("%.2fx" % statistics.median(paired[("numpy", t)]) for t in threads) if "numpy" in who else "-"))
 
 
 if __name__ == "__main__":
