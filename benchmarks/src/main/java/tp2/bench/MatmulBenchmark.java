@@ -1,19 +1,12 @@
 package tp2.bench;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import tp2.kernels.Kernels;
 import tp2.kernels.ParallelKernels;
 
@@ -29,12 +22,7 @@ import tp2.kernels.ParallelKernels;
  * {@code java -jar benchmarks/target/benchmarks.jar MatmulBenchmark.matmulBias -p m=128 -p layer=3072x100}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Jvm.VECTOR, Jvm.IGNORE_UNKNOWN, Jvm.NATIVE_ACCESS, Jvm.UNSAFE, Jvm.HEAP, Jvm.NO_OOB_CHECK})
-public class MatmulBenchmark {
+public class MatmulBenchmark extends BenchmarkBase {
     @Param({"naive", "blocked", "simd"})
     public String backend;
 

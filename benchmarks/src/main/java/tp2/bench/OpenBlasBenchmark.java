@@ -1,21 +1,14 @@
 package tp2.bench;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A reference row, not a backend: the same two large matmuls through OpenBLAS's cblas_sgemm (from
@@ -27,12 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code java -jar benchmarks/target/benchmarks.jar OpenBlasBenchmark -p m=128}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Jvm.VECTOR, Jvm.IGNORE_UNKNOWN, Jvm.NATIVE_ACCESS, Jvm.UNSAFE, Jvm.HEAP, Jvm.NO_OOB_CHECK})
-public class OpenBlasBenchmark {
+public class OpenBlasBenchmark extends BenchmarkBase {
     @Param({"32", "128", "512"})
     public int m;
 

@@ -77,7 +77,7 @@ public final class Report {
                     r.unit());
             String extra = "";
             if (name.equals("EpochBenchmark.epoch")) {
-                extra = String.format(Locale.ROOT, " (%,.0f img/s)", TrainingPass.IMAGES / r.secondsPerCall());
+                extra = String.format(Locale.ROOT, " (%,.0f img/s)", Workload.IMAGES / r.secondsPerCall());
             }
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s%s | %s | %s | %s | %s |%n", name, r.shapeKey(),
                     r.param("backend") == null ? "—" : r.param("backend"), time, extra, fmt(gflops),

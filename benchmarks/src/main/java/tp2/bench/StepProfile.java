@@ -15,37 +15,42 @@ import picocli.CommandLine.Option;
 import tp2.kernels.Backend;
 import tp2.kernels.ParallelKernels;
 import tp2.kernels.Simd;
+import tp2.data.Images;
 import tp2.trainer.TrainConfig;
+import tp2.trainer.Trainer;
+import tp2.trainer.TrainingPass;
 
 /**
- * {@code ./tp2 profile}: where the time of a training step goes. Runs training passes exactly as
- * {@code ./tp2 train} does ({@link TrainingPass}: gather, forward, loss, backward, update),
- * with every kernel call timed by {@link TimedKernels}, and prints per kernel and shape the
- * microseconds per step, median over the epochs after the first (the JIT's warm-up).
+ * {@code ./tp2 profile}: where the time of a training step goes. Runs training passes through the
+ * trainer's own loop ({@link TrainingPass}, the code {@code ./tp2 train} runs), and prints, per step
+ * (median over the passes after the first, the JIT's warm-up): the wall time of the step's two
+ * parallel parts and of the calling thread's whole-batch work, and each kernel's thread-time (its
+ * time summed over the threads that ran it), measured by {@link TimedKernels} around the backend.
  */
 @Command(name = "tp2 profile", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time each kernel of a training step over a few training passes (one JVM, no JMH).",
+        description = {"Time the parts and kernels of a training step over a few training passes (one JVM, no JMH).",
             "Uses the real training set from --data or TP2_DATA, else synthetic bytes of the same shape."})
 public final class StepProfile implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "naive, blocked or simd (default: simd)")
     String backend = "simd";
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: 1)")
-    int threads = 1;
+    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all cores, as train)")
+    Integer threads;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training passes, the first not counted (default: 4)")
     int epochs = 4;
 
+    @Option(names = "--batch-size", paramLabel = "B", description = "Images per step, as in train (default: 128)")
+    int batch = 128;
+
+    @Option(names = "--hidden", paramLabel = "N", description = "Hidden units, as in train (default: 100)")
+    int hidden = TrainConfig.HIDDEN;
+
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate, as in train (default: 1e-3)")
     float lr = TrainConfig.DEFAULT_LR;
 
-    @Option(names = "--reg", paramLabel = "L2", description = "L2 regularisation, as in train (default: 1e-4)")
-    float reg = TrainConfig.DEFAULT_REG;
-
     @Option(names = "--data", paramLabel = "DIR", description = "CIFAR-10 folder (default: TP2_DATA, else synthetic)")
     Path data;
-
-    static final int BATCH = 128;
 
     public static void main(String[] args) {
         System.exit(BenchMain.execute(new StepProfile(), "tp2 profile", args));
@@ -53,75 +58,97 @@ public final class StepProfile implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 1 || epochs < 2) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1 and --epochs >= 2");
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (threadCount < 1 || epochs < 2 || batch < 1 || hidden < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--threads, --batch-size and --hidden must be >= 1 and --epochs >= 2");
         }
         Backend chosen = Backend.fromName(backend);
-        Path location = TrainingPass.dataLocation(data);
-        TrainingPass pass = new TrainingPass(TrainingPass.trainingSet(location), BATCH);
+        Path location = Workload.dataLocation(data);
+        Images train = Workload.trainingSet(location);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        out.printf(Locale.ROOT, "tp2 profile: backend %s, %d thread%s, %s, %s%n", chosen.cliName(), threads,
-                threads == 1 ? "" : "s", Simd.describe(),
-                location != null ? pass.train.count() + " CIFAR-10 images" : "synthetic images");
-        try (ParallelKernels parallel = new ParallelKernels(chosen.create(), threads)) {
-            TimedKernels kernels = new TimedKernels(parallel);
-            List<long[]> perEpoch = new ArrayList<>();   // nanos per slot, then the epoch's wall time last
+        out.printf(Locale.ROOT, "tp2 profile: backend %s, %d thread%s, %s, %s, batch %d, hidden %d%n", chosen.cliName(),
+                threadCount, threadCount == 1 ? "" : "s", Simd.describe(),
+                location != null ? train.count() + " CIFAR-10 images" : "synthetic images", batch, hidden);
+        TimedKernels timed = new TimedKernels(chosen.create());
+        try (ParallelKernels kernels = new ParallelKernels(timed, threadCount)) {
+            TrainingPass pass = Workload.pass(train, kernels, batch, hidden, lr);
+            TrainingPass.Totals totals = new TrainingPass.Totals();
+            long[] phases = pass.network().phaseNanos();
+            List<long[]> perEpoch = new ArrayList<>();   // nanos per kernel slot, then the 3 phases, then the pass
+            List<TimedKernels.Slot> slots = List.of();
             for (int epoch = 0; epoch < epochs; epoch++) {
-                kernels.reset();
+                timed.reset();
+                Arrays.fill(phases, 0);
                 long start = System.nanoTime();
-                pass.run(kernels, epoch, lr, reg);
+                pass.run(epoch, totals, Trainer.Progress.NONE);
                 long wall = System.nanoTime() - start;
-                List<TimedKernels.Slot> slots = kernels.slots();
-                long[] row = new long[slots.size() + 1];
+                slots = timed.slots();
+                long[] row = new long[slots.size() + phases.length + 1];
                 for (int i = 0; i < slots.size(); i++) {
                     row[i] = slots.get(i).nanos;
                 }
-                row[slots.size()] = wall;
+                System.arraycopy(phases, 0, row, slots.size(), phases.length);
+                row[row.length - 1] = wall;
                 perEpoch.add(row);
                 out.printf(Locale.ROOT, "epoch %d: %.3f s%s%n", epoch + 1, wall / 1e9, epoch == 0 ? " (JIT warm-up, not counted)" : "");
             }
-            print(out, kernels.slots(), perEpoch.subList(1, perEpoch.size()), pass.steps());
+            print(out, slots, perEpoch.subList(1, perEpoch.size()), pass.steps(), threadCount);
+            if (kernels.soloCalls() > 0) {
+                out.printf(Locale.ROOT, "%n%,d parallel calls ran on one thread: the others kept stalling (a busy machine).%n",
+                        kernels.soloCalls());
+            }
         }
         return 0;
     }
 
-    private static void print(PrintWriter out, List<TimedKernels.Slot> slots, List<long[]> epochs, int steps) {
-        int n = slots.size();
-        double[] median = new double[n + 1];
-        for (int i = 0; i <= n; i++) {
-            double[] v = new double[epochs.size()];
-            for (int e = 0; e < v.length; e++) {
-                v[e] = epochs.get(e)[i] / 1e3 / steps;   // us per step
-            }
-            Arrays.sort(v);
-            median[i] = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    private static double median(List<long[]> epochs, int column, int steps) {
+        double[] v = new double[epochs.size()];
+        for (int e = 0; e < v.length; e++) {
+            v[e] = column < epochs.get(e).length ? epochs.get(e)[column] / 1e3 / steps : 0;   // us per step
         }
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static void print(PrintWriter out, List<TimedKernels.Slot> slots, List<long[]> epochs, int steps, int threads) {
+        int n = slots.size();
+        double step = median(epochs, n + 4, steps);
+        String[] parts = {"forward slices: gather X_s, P_s = [1|X_s] W1_s", "batch rows: S1, S2, G2, G1",
+            "gradient slices: dW1_s, the W1 update", "  of which the caller's loss, count, dW2, W2 update alongside"};
+        out.println();
+        out.printf(Locale.ROOT, "Median of passes 2-%d, per step (%d steps a pass): wall time of the step's parts%n%n",
+                epochs.size() + 1, steps);
+        out.println("| part | us per step | share of the step |");
+        out.println("| --- | --- | --- |");
+        double inParts = 0;
+        for (int i = 0; i < parts.length; i++) {
+            double us = median(epochs, n + i, steps);
+            inParts += i < 3 ? us : 0;
+            out.printf(Locale.ROOT, "| %s | %.1f | %.1f%% |%n", parts[i], us, 100 * us / step);
+        }
+        out.printf(Locale.ROOT, "| outside the parts: shuffle, labels, the loop | %.1f | %.1f%% |%n", step - inParts,
+                100 * (step - inParts) / step);
+        out.printf(Locale.ROOT, "| **step** | **%.1f** | %.3f s a pass |%n", step, step * steps / 1e6);
+
+        double[] median = new double[n];
         Integer[] rank = new Integer[n];
         for (int i = 0; i < n; i++) {
+            median[i] = median(epochs, i, steps);
             rank[i] = i;
         }
         Arrays.sort(rank, Comparator.comparingDouble(i -> -median[i]));
-        double step = median[n];
         out.println();
-        out.printf(Locale.ROOT, "Median of epochs 2-%d, per step of batch %d (%d steps an epoch):%n%n", epochs.size() + 1,
-                BATCH, steps);
-        out.println("| kernel | shape | us per step | share of the step |");
+        out.printf(Locale.ROOT, "Each kernel's time summed over the %d thread%s that ran it, per step:%n%n", threads,
+                threads == 1 ? "" : "s");
+        out.println("| kernel | shape | thread-us per step | share of the step's thread-time |");
         out.println("| --- | --- | --- | --- |");
-        double inKernels = 0;
-        int hidden = 0;
         for (int i : rank) {
-            inKernels += median[i];
-            if (median[i] < 0.05) {   // the last, partial batch's calls: a fraction of a step's worth
-                hidden++;
+            if (median[i] < 0.05) {
                 continue;
             }
             out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f%% |%n", slots.get(i).kernel, slots.get(i).shape, median[i],
-                    100 * median[i] / step);
-        }
-        out.printf(Locale.ROOT, "| (outside the kernels) | | %.1f | %.1f%% |%n", step - inKernels, 100 * (step - inKernels) / step);
-        out.printf(Locale.ROOT, "| **step** | | **%.1f** | %.2f s an epoch |%n", step, step * steps / 1e6);
-        if (hidden > 0) {
-            out.printf(Locale.ROOT, "%n(%d calls below 0.05 us a step, those of the last, partial batch, are counted but not listed.)%n", hidden);
+                    100 * median[i] / (step * threads));
         }
     }
 }

@@ -278,7 +278,7 @@ public final class BlockedKernels implements Kernels {
         Checks.elementwise("sigmoidBackward", "s", s, "g", g, from, to, false);
         for (int e = from; e < to; e++) {
             float se = s[e];
-            g[e] = NaiveKernels.flushSubnormal(g[e] * (se - se * se));
+            g[e] = ScalarMath.flushSubnormal(g[e] * (se - se * se));
         }
     }
 
@@ -302,13 +302,13 @@ public final class BlockedKernels implements Kernels {
     }
 
     @Override
-    public void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n) {
-        Checks.lossGrad(s, labels, g, m, n);
+    public void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n, int from, int to) {
+        Checks.lossGrad(s, labels, g, m, n, from, to);
         float scale = 2f / m;
-        for (int e = 0; e < m * n; e++) {
+        for (int e = from * n; e < to * n; e++) {
             g[e] = scale * s[e];
         }
-        for (int i = 0; i < m; i++) {
+        for (int i = from; i < to; i++) {
             g[i * n + labels[i]] -= scale;
         }
     }
@@ -316,28 +316,7 @@ public final class BlockedKernels implements Kernels {
     @Override
     public int countCorrect(float[] s, int[] labels, int m, int n) {
         Checks.loss("countCorrect", s, labels, m, n);
-        return countCorrectRows(s, labels, m, n);
-    }
-
-    /** Argmax per row in one pass, keeping the best value in a register; shared with simd. */
-    static int countCorrectRows(float[] s, int[] labels, int m, int n) {
-        int correct = 0;
-        for (int i = 0; i < m; i++) {
-            int row = i * n;
-            int best = 0;
-            float bestValue = s[row];
-            for (int j = 1; j < n; j++) {
-                float v = s[row + j];
-                if (v > bestValue) {
-                    bestValue = v;
-                    best = j;
-                }
-            }
-            if (best == labels[i]) {
-                correct++;
-            }
-        }
-        return correct;
+        return ScalarMath.countCorrect(s, labels, m, n);
     }
 
     @Override
@@ -357,17 +336,26 @@ public final class BlockedKernels implements Kernels {
     }
 
     @Override
-    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d,
+    public void add(float[] a, float[] b, float[] out, int from, int to) {
+        Checks.add(a, b, out, from, to);
+        for (int e = from; e < to; e++) {   // C2 vectorises this loop
+            out[e] = a[e] + b[e];
+        }
+    }
+
+    @Override
+    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int c0, int c1,
                                int from, int to) {
-        Checks.gather(pixels, order, first, mean, x, m, d, from, to);
+        Checks.gather(pixels, order, first, mean, x, m, d, c0, c1, from, to);
         long images = d == 0 ? Long.MAX_VALUE : pixels.length / d;
+        int width = c1 - c0;
         for (int b = from; b < to; b++) {
             int image = order[first + b];
             Checks.imageIndex(image, images, b);
-            int src = image * d;
-            int dst = b * d;
-            for (int c = 0; c < d; c++) {   // contiguous on both sides: C2 vectorises this loop
-                x[dst + c] = (pixels[src + c] & 0xFF) - mean[c];
+            int src = image * d + c0;
+            int dst = b * width;
+            for (int c = 0; c < width; c++) {   // contiguous on both sides: C2 vectorises this loop
+                x[dst + c] = (pixels[src + c] & 0xFF) - mean[c0 + c];
             }
         }
     }

@@ -68,18 +68,24 @@ final class Checks {
         }
     }
 
-    static void lossGrad(float[] s, int[] labels, float[] g, int m, int n) {
+    static void lossGrad(float[] s, int[] labels, float[] g, int m, int n, int from, int to) {
         loss("squaredErrorGrad", s, labels, m, n);
+        range("squaredErrorGrad", from, to, m, "m");
         length("squaredErrorGrad", "g", g, (long) m * n, "m x n", m, n);
         distinct("squaredErrorGrad", "g", g, "s", s);
     }
 
-    static void gather(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int from, int to) {
+    static void gather(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int c0, int c1,
+                       int from, int to) {
         if (pixels == null || order == null || mean == null || x == null) {
             throw new IllegalArgumentException("gatherCentered: an array is null");
         }
         if (m < 0 || d < 0) {
             throw new IllegalArgumentException("gatherCentered: negative dimension m=" + m + ", d=" + d);
+        }
+        if (c0 < 0 || c0 > c1 || c1 > d) {
+            throw new IllegalArgumentException("gatherCentered: columns [" + c0 + ", " + c1 + ") are outside [0, d) = [0, "
+                    + d + ")");
         }
         if (first < 0 || (long) first + m > order.length) {
             throw new IllegalArgumentException("gatherCentered: rows [" + first + ", " + ((long) first + m)
@@ -88,8 +94,18 @@ final class Checks {
         if (mean.length < d) {
             throw new IllegalArgumentException("gatherCentered: mean has " + mean.length + " floats, d = " + d + " needs " + d);
         }
-        length("gatherCentered", "x", x, (long) m * d, "m x d", m, d);
+        length("gatherCentered", "x", x, (long) m * (c1 - c0), "m x (c1 - c0)", m, c1 - c0);
         range("gatherCentered", from, to, m, "m");
+    }
+
+    static void add(float[] a, float[] b, float[] out, int from, int to) {
+        if (a == null || b == null || out == null) {
+            throw new IllegalArgumentException("add: an array is null");
+        }
+        if (from < 0 || from > to || to > a.length || to > b.length || to > out.length) {
+            throw new IllegalArgumentException("add: range [" + from + ", " + to + ") is outside the arrays (a "
+                    + a.length + ", b " + b.length + ", out " + out.length + " floats)");
+        }
     }
 
     static void imageIndex(int image, long images, int row) {

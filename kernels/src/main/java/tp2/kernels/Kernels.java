@@ -133,10 +133,15 @@ public interface Kernels {
     float squaredErrorLoss(float[] s, int[] labels, int m, int n);
 
     /**
-     * g = 2 (s - y) / m, the exact gradient of {@link #squaredErrorLoss} with respect to s.
-     * Same shapes as the loss; {@code g} (m x n) is overwritten and must not be {@code s}.
+     * g = 2 (s - y) / m, the exact gradient of {@link #squaredErrorLoss} with respect to s, for
+     * rows [from, to) of g (m stays the whole batch: it is the mean's divisor). Same shapes as the
+     * loss; {@code g} (m x n) is overwritten on those rows and must not be {@code s}.
      */
-    void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n);
+    void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n, int from, int to);
+
+    default void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n) {
+        squaredErrorGrad(s, labels, g, m, n, 0, m);
+    }
 
     /**
      * The number of rows whose argmax equals the label. The argmax is the first index of the
@@ -160,21 +165,34 @@ public interface Kernels {
     float sgdUpdate(float[] w, float[] dw, float lr, float reg, int from, int to);
 
     /**
+     * out[e] = a[e] + b[e] for e in [from, to): one rounding per element, the same bits in every
+     * backend. {@code out} may be {@code a} or {@code b}. (A layer whose reduction is split into
+     * slices adds up the slices' partial sums with it, in a fixed order.)
+     */
+    void add(float[] a, float[] b, float[] out, int from, int to);
+
+    /**
      * Gathers images by index and centres them, converting bytes to floats on the way, for rows
-     * b in [from, to):
+     * b in [from, to) and the columns [c0, c1) of each image:
      * <pre>
      *   pixels  count x d unsigned bytes, row-major (one image a row)
      *   order   image indices; order[first + b] is the image of row b
      *   mean    d floats
-     *   x       m x d floats, row-major; rows [from, to) overwritten
-     * x[b][c] = (pixels[order[first + b] * d + c] &amp; 0xFF) - mean[c]
+     *   x       m x (c1 - c0) floats, row-major; rows [from, to) overwritten
+     * x[b][c - c0] = (pixels[order[first + b] * d + c] &amp; 0xFF) - mean[c],   c0 &lt;= c &lt; c1
      * </pre>
      * One rounding per element, so every backend gives the same bits. An index outside the
      * images throws {@link IllegalArgumentException}.
      */
-    void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int from, int to);
+    void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int c0, int c1,
+                        int from, int to);
+
+    /** Whole images: columns [0, d). */
+    default void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int from, int to) {
+        gatherCentered(pixels, order, first, mean, x, m, d, 0, d, from, to);
+    }
 
     default void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d) {
-        gatherCentered(pixels, order, first, mean, x, m, d, 0, m);
+        gatherCentered(pixels, order, first, mean, x, m, d, 0, d, 0, m);
     }
 }

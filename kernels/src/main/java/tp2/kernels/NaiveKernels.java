@@ -67,13 +67,8 @@ public final class NaiveKernels implements Kernels {
     public void sigmoidBackward(float[] s, float[] g, int from, int to) {
         Checks.elementwise("sigmoidBackward", "s", s, "g", g, from, to, false);
         for (int e = from; e < to; e++) {
-            g[e] = flushSubnormal(g[e] * (s[e] * (1f - s[e])));
+            g[e] = ScalarMath.flushSubnormal(g[e] * (s[e] * (1f - s[e])));
         }
-    }
-
-    /** 0 for a subnormal {@code v} (|v| &lt; Float.MIN_NORMAL, zero included), v otherwise (NaN too). */
-    static float flushSubnormal(float v) {
-        return Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
     }
 
     @Override
@@ -93,10 +88,10 @@ public final class NaiveKernels implements Kernels {
     }
 
     @Override
-    public void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n) {
-        Checks.lossGrad(s, labels, g, m, n);
+    public void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n, int from, int to) {
+        Checks.lossGrad(s, labels, g, m, n, from, to);
         float scale = 2f / m;
-        for (int i = 0; i < m; i++) {
+        for (int i = from; i < to; i++) {
             for (int j = 0; j < n; j++) {
                 float y = j == labels[i] ? 1f : 0f;
                 g[i * n + j] = scale * (s[i * n + j] - y);
@@ -107,19 +102,7 @@ public final class NaiveKernels implements Kernels {
     @Override
     public int countCorrect(float[] s, int[] labels, int m, int n) {
         Checks.loss("countCorrect", s, labels, m, n);
-        int correct = 0;
-        for (int i = 0; i < m; i++) {
-            int best = 0;
-            for (int j = 1; j < n; j++) {
-                if (s[i * n + j] > s[i * n + best]) {
-                    best = j;
-                }
-            }
-            if (best == labels[i]) {
-                correct++;
-            }
-        }
-        return correct;
+        return ScalarMath.countCorrect(s, labels, m, n);
     }
 
     @Override
@@ -134,14 +117,23 @@ public final class NaiveKernels implements Kernels {
     }
 
     @Override
-    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d,
+    public void add(float[] a, float[] b, float[] out, int from, int to) {
+        Checks.add(a, b, out, from, to);
+        for (int e = from; e < to; e++) {
+            out[e] = a[e] + b[e];
+        }
+    }
+
+    @Override
+    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int c0, int c1,
                                int from, int to) {
-        Checks.gather(pixels, order, first, mean, x, m, d, from, to);
+        Checks.gather(pixels, order, first, mean, x, m, d, c0, c1, from, to);
+        int width = c1 - c0;
         for (int b = from; b < to; b++) {
             int image = order[first + b];
             Checks.imageIndex(image, d == 0 ? Long.MAX_VALUE : pixels.length / d, b);
-            for (int c = 0; c < d; c++) {
-                x[b * d + c] = (pixels[image * d + c] & 0xFF) - mean[c];
+            for (int c = c0; c < c1; c++) {
+                x[b * width + c - c0] = (pixels[image * d + c] & 0xFF) - mean[c];
             }
         }
     }

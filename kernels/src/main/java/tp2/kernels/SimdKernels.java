@@ -631,7 +631,7 @@ public final class SimdKernels implements Kernels {
             v.blend(ZERO, v.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)).intoArray(g, e);   // subnormal -> 0
         }
         for (; e < to; e++) {   // tail
-            g[e] = NaiveKernels.flushSubnormal(g[e] * (s[e] * (1f - s[e])));
+            g[e] = ScalarMath.flushSubnormal(g[e] * (s[e] * (1f - s[e])));
         }
     }
 
@@ -667,27 +667,26 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
-    public void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n) {
-        Checks.lossGrad(s, labels, g, m, n);
+    public void squaredErrorGrad(float[] s, int[] labels, float[] g, int m, int n, int from, int to) {
+        Checks.lossGrad(s, labels, g, m, n, from, to);
         float scale = 2f / m;
-        int total = m * n;
-        int e = 0;
-        for (int bound = S.loopBound(total); e < bound; e += L) {
+        int end = to * n;
+        int e = from * n;
+        for (int bound = e + S.loopBound(end - e); e < bound; e += L) {
             FloatVector.fromArray(S, s, e).mul(scale).intoArray(g, e);
         }
-        for (; e < total; e++) {   // tail
+        for (; e < end; e++) {   // tail: the same multiply as a lane
             g[e] = scale * s[e];
         }
-        for (int i = 0; i < m; i++) {
+        for (int i = from; i < to; i++) {
             g[i * n + labels[i]] -= scale;
         }
     }
 
-    /** The argmax of 10 classes is shorter than one vector: this is the blocked backend's scalar loop. */
     @Override
     public int countCorrect(float[] s, int[] labels, int m, int n) {
         Checks.loss("countCorrect", s, labels, m, n);
-        return BlockedKernels.countCorrectRows(s, labels, m, n);
+        return ScalarMath.countCorrect(s, labels, m, n);
     }
 
     @Override
@@ -714,26 +713,39 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
-    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d,
+    public void add(float[] a, float[] b, float[] out, int from, int to) {
+        Checks.add(a, b, out, from, to);
+        int e = from;
+        for (int bound = from + S.loopBound(to - from); e < bound; e += L) {
+            FloatVector.fromArray(S, a, e).add(FloatVector.fromArray(S, b, e)).intoArray(out, e);
+        }
+        for (; e < to; e++) {   // tail: the same single rounding as a lane
+            out[e] = a[e] + b[e];
+        }
+    }
+
+    @Override
+    public void gatherCentered(byte[] pixels, int[] order, int first, float[] mean, float[] x, int m, int d, int c0, int c1,
                                int from, int to) {
-        Checks.gather(pixels, order, first, mean, x, m, d, from, to);
+        Checks.gather(pixels, order, first, mean, x, m, d, c0, c1, from, to);
         long images = d == 0 ? Long.MAX_VALUE : pixels.length / d;
+        int width = c1 - c0;
         for (int b = from; b < to; b++) {
             int image = order[first + b];
             Checks.imageIndex(image, images, b);
-            int src = image * d;
-            int dst = b * d;
+            int src = image * d + c0;
+            int dst = b * width;
             int c = 0;
             // L bytes at a time, widened to L ints (masking off the sign) and converted to floats;
-            // the byte load reads BYTES.length() >= L bytes, so it stops that many before the row's end.
-            for (int bound = d - BYTES.length() + 1; c < bound; c += L) {
+            // the byte load reads BYTES.length() >= L bytes, so it stops that many before the window's end.
+            for (int bound = width - BYTES.length() + 1; c < bound; c += L) {
                 FloatVector pixel = ((IntVector) ByteVector.fromArray(BYTES, pixels, src + c)
                         .convertShape(VectorOperators.B2I, INTS, 0)).and(0xFF)
                         .convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-                pixel.sub(FloatVector.fromArray(S, mean, c)).intoArray(x, dst + c);
+                pixel.sub(FloatVector.fromArray(S, mean, c0 + c)).intoArray(x, dst + c);
             }
-            for (; c < d; c++) {   // tail
-                x[dst + c] = (pixels[src + c] & 0xFF) - mean[c];
+            for (; c < width; c++) {   // tail
+                x[dst + c] = (pixels[src + c] & 0xFF) - mean[c0 + c];
             }
         }
     }

@@ -1,38 +1,100 @@
 package tp2.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed set of long-lived threads that run one {@link Slice} each time {@link #run} is called,
- * the caller taking part 0. Nothing is allocated per call: the caller publishes the slice through a
- * volatile generation counter. Between calls a worker spins for up to {@link #SPIN_NANOS} before
- * it parks: a training step makes several calls with a little serial work between them, and
- * waking a parked thread costs tens to hundreds of microseconds on a virtual machine.
+ * A fixed set of long-lived threads that share out the chunks of one range at a time with the
+ * calling thread ({@link #forChunks}). Nothing is allocated per call.
+ *
+ * <p>Each thread owns a contiguous run of the chunks and works through it from the front, taking
+ * half of what it has left at a time; a thread whose run is empty takes single chunks from the back
+ * of the run with the most left. When the threads run at the same speed each computes its own run
+ * (the same rows every call, so its data stays in its core's caches); when one runs slower, because
+ * a virtual machine's cores are shared with other guests, or the operating system has descheduled
+ * it to run another program, the others take its chunks instead of waiting for it.
+ *
+ * <p>The caller waits only for chunks another thread has <em>taken</em>, never for a thread to
+ * arrive: a worker that has not noticed the call yet takes nothing, and a call can finish on the
+ * caller alone. Every run word carries the call's generation, so a worker that arrives after the
+ * call ended takes no chunk of the next one by mistake.
+ *
+ * <p>Between calls a worker spins for up to {@link #SPIN_NANOS} before it parks: a training step
+ * makes its calls a few microseconds apart, and waking a parked thread costs tens of microseconds
+ * on a virtual machine.
+ *
+ * <p><b>When the machine is busy.</b> A worker the operating system deschedules in the middle of a
+ * chunk holds up the call until it runs again, for milliseconds when another program competes for
+ * a core; and a worker that spins competes with that program for the caller's core too. So the
+ * caller keeps score over windows of {@link #WINDOW} calls. Two slow windows in a row (the wait for
+ * other threads' chunks over a tenth of the window, or the window over 1.5 times the fastest recent
+ * one; a single slow window is a hiccup: a garbage collection, the JIT compiling) start a trial: the
+ * next windows run on the caller alone, the workers parked, leaving their cores to the other
+ * program, and the pool stays solo if that ran at least 5% faster. A failed trial doubles the
+ * number of windows before the next (up to {@link #LONGEST_WAIT}). While solo, the pool tries the
+ * workers again after {@link #FIRST_WAIT} windows, twice as many after each failed try, and goes
+ * back to them when they are 5% faster. A trial is two windows, of which the second is timed (the
+ * first wakes the workers up or lets them park). Results do not change: the same chunks are
+ * computed either way.
  */
 final class WorkerPool implements AutoCloseable {
 
-    /** One part of a split call. */
-    interface Slice {
-        void run(int part, int parts);
-    }
-
     /** How long an idle worker spins before it parks. */
-    static final long SPIN_NANOS = 2_000_000; // 2 ms
+    static final long SPIN_NANOS = 1_000_000; // 1 ms
+    /** Calls over which the caller keeps score: some 30 training steps. */
+    static final int WINDOW = 96; // calls
+    /** Windows between a trial and the next: the first, and the longest after failed trials. */
+    static final int FIRST_WAIT = 2, LONGEST_WAIT = 64; // windows
+    /** Longs between two threads' run words: one 64-byte cache line each. */
+    private static final int RUN_STRIDE = 8;
+    /** Bits of a run word: generation (high), first chunk, end chunk. */
+    private static final int CHUNK_BITS = 20;
+    private static final long CHUNK_MASK = (1L << CHUNK_BITS) - 1;
+    private static final long GENERATION_MASK = (1L << (64 - 2 * CHUNK_BITS)) - 1;
+    /** At most this many chunks in a call. */
+    static final int MAX_CHUNKS = (int) CHUNK_MASK;
 
     private final int threads;
     private final Thread[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile Slice task;
+    /** Per thread, its run of chunks not yet taken: generation, first, end. */
+    private final AtomicLongArray runs;
+    /** Chunks of the call in progress that have finished. */
+    private final AtomicInteger finished = new AtomicInteger();
+    private final boolean[] parked;   // per worker: about to park or parked (read and written under volatile order below)
+
+    // The call in progress: written by the caller before the volatile write of generation.
+    private ParallelKernels.Rows chunk;
+    private int from;
+    private int to;
+    private int chunkSize;
+    private int chunks;
     private volatile long generation;
     private volatile Throwable failure;
     private volatile boolean closed;
+    private volatile int sleepers;   // workers that may be parked
+    // The caller's score keeping (only the caller touches these).
+    private boolean solo;             // this window runs on the caller alone
+    private int trial;                // 0: no trial; 2: the trial's first window; 1: its timed window
+    private int windowCalls;
+    private long windowNanos;         // time spent in calls this window
+    private long windowWaitNanos;     // of which waiting for other threads' chunks
+    private long lastParallelNanos;   // the last timed window of each mode
+    private long lastSoloNanos;
+    private int windowsSinceTrial;
+    private int soloWait = FIRST_WAIT;       // windows before the next try of the workers, while solo
+    private int parallelWait = 0;            // windows before the next try of solo, while parallel
+    private int slowWindows;                 // consecutive slow parallel windows
+    private long fastestParallelNanos = Long.MAX_VALUE;   // decays 2% a window, so it follows the machine's phases
+    private long soloCallsTotal;
 
     WorkerPool(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
+        this.runs = new AtomicLongArray(threads * RUN_STRIDE);
+        this.parked = new boolean[threads];
         this.workers = new Thread[threads - 1];
         for (int part = 1; part < threads; part++) {
             int id = part;
@@ -47,31 +109,78 @@ final class WorkerPool implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code slice} for parts 0..threads-1 and returns when all are done, rethrowing a failure. */
-    void run(Slice slice) {
+    /**
+     * Runs {@code chunk} on [from, to) cut into {@code chunks} chunks of {@code chunkSize} (the last
+     * one shorter), shared among the threads, and returns when every chunk has finished. Before
+     * taking chunks itself the caller runs {@code alongside} (when not null): work of its own that
+     * can overlap the chunks. A failure of a chunk or of {@code alongside} is rethrown here.
+     */
+    void forChunks(ParallelKernels.Rows chunk, int from, int to, int chunkSize, int chunks, Runnable alongside) {
         if (closed) {
             throw new IllegalStateException("the worker pool is closed");
         }
-        if (threads == 1) {
-            slice.run(0, 1);
+        if (chunks < 1 || chunks > MAX_CHUNKS) {
+            throw new IllegalArgumentException("chunks must be in 1.." + MAX_CHUNKS + ", got " + chunks);
+        }
+        if (threads == 1 || chunks == 1) {
+            if (alongside != null) {
+                alongside.run();
+            }
+            chunk.run(from, to);
             return;
         }
-        task = slice;
+        long callStart = System.nanoTime();
+        if (solo) {
+            soloCallsTotal++;
+            try {
+                if (alongside != null) {
+                    alongside.run();
+                }
+                chunk.run(from, to);
+            } finally {
+                score(System.nanoTime() - callStart, 0);
+            }
+            return;
+        }
+        this.chunk = chunk;
+        this.from = from;
+        this.to = to;
+        this.chunkSize = chunkSize;
+        this.chunks = chunks;
         failure = null;
-        pending.set(threads - 1);
-        generation = generation + 1;   // volatile write: publishes the task and the caller's arguments
-        for (Thread t : workers) {
-            LockSupport.unpark(t);
+        finished.set(0);
+        long g = (generation + 1) & GENERATION_MASK;
+        for (int p = 0; p < threads; p++) {
+            runs.set(p * RUN_STRIDE, pack(g, (long) chunks * p / threads, (long) chunks * (p + 1) / threads));
+        }
+        generation = g;   // volatile write: publishes the call; a worker reads it before taking a chunk
+        if (sleepers > 0) {
+            for (int p = 1; p < threads; p++) {
+                if (parked[p]) {
+                    LockSupport.unpark(workers[p - 1]);
+                }
+            }
         }
         Throwable own = null;
         try {
-            slice.run(0, threads);
+            if (alongside != null) {
+                alongside.run();
+            }
         } catch (Throwable t) {
             own = t;
         }
-        while (pending.get() != 0) {   // the workers are running their parts: they finish soon
-            Thread.onSpinWait();
+        take(0, g);
+        long waitStart = System.nanoTime();
+        for (int spins = 0; finished.get() != chunks; spins++) {   // chunks other threads are running
+            if (spins < 1 << 12) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();   // the thread we wait for may share this core
+            }
         }
+        long callEnd = System.nanoTime();
+        score(callEnd - callStart, callEnd - waitStart);
+        this.chunk = null;
         Throwable first = own != null ? own : failure;
         if (first instanceof RuntimeException) {
             throw (RuntimeException) first;
@@ -84,6 +193,128 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** Adds a call to the window's score; at the window's end, starts, judges or skips a trial of the other mode. */
+    private void score(long callNanos, long waitNanos) {
+        windowNanos += callNanos;
+        windowWaitNanos += waitNanos;
+        if (++windowCalls < WINDOW) {
+            return;
+        }
+        if (trial == 2) {
+            trial = 1;   // the trial's first window only warms the new mode up
+        } else if (trial == 1) {
+            trial = 0;
+            long other = solo ? lastParallelNanos : lastSoloNanos;
+            boolean faster = windowNanos < other - other / 20;
+            record();
+            if (!faster) {
+                solo = !solo;   // not 5% faster: back to the other mode
+            }
+            if (solo) {   // the workers lost, as the trial or against it
+                soloWait = faster ? FIRST_WAIT : Math.min(LONGEST_WAIT, 2 * soloWait);
+            } else {      // the workers won, as the trial or against it
+                parallelWait = faster ? 0 : Math.min(LONGEST_WAIT, Math.max(FIRST_WAIT, 2 * parallelWait));
+            }
+            windowsSinceTrial = 0;
+        } else {
+            record();
+            windowsSinceTrial++;
+            boolean trialNow;
+            if (solo) {
+                trialNow = windowsSinceTrial >= soloWait;
+            } else {
+                fastestParallelNanos = Math.min(fastestParallelNanos + fastestParallelNanos / 50, windowNanos);
+                boolean slow = windowWaitNanos > windowNanos / 10 || windowNanos > fastestParallelNanos * 3 / 2;
+                slowWindows = slow ? slowWindows + 1 : 0;
+                trialNow = slowWindows >= 2 && windowsSinceTrial >= parallelWait;
+            }
+            if (trialNow) {
+                solo = !solo;
+                trial = 2;
+                slowWindows = 0;
+            }
+        }
+        windowCalls = 0;
+        windowNanos = 0;
+        windowWaitNanos = 0;
+    }
+
+    private void record() {
+        if (solo) {
+            lastSoloNanos = windowNanos;
+        } else {
+            lastParallelNanos = windowNanos;
+        }
+    }
+
+    /** Calls run on the caller alone so far because the workers stalled (see the class comment). */
+    long soloCalls() {
+        return soloCallsTotal;
+    }
+
+    /** Takes and runs chunks of generation g: from the front of its own run, then from others' backs. */
+    private void take(int part, long g) {
+        int own = part * RUN_STRIDE;
+        while (true) {
+            long run = runs.get(own);
+            long first = first(run), end = end(run);
+            if (generationOf(run) != g || first >= end) {
+                break;
+            }
+            long take = Math.max(1, (end - first) / 2);
+            if (runs.compareAndSet(own, run, pack(g, first + take, end))) {
+                runChunks(first, first + take);
+            }
+        }
+        while (true) {
+            int victim = -1;
+            long most = 0;
+            for (int p = 0; p < threads; p++) {
+                long run = runs.get(p * RUN_STRIDE);
+                long left = end(run) - first(run);
+                if (generationOf(run) == g && left > most) {
+                    most = left;
+                    victim = p * RUN_STRIDE;
+                }
+            }
+            if (victim < 0) {
+                return;
+            }
+            long run = runs.get(victim);
+            long first = first(run), end = end(run);
+            if (generationOf(run) == g && first < end && runs.compareAndSet(victim, run, pack(g, first, end - 1))) {
+                runChunks(end - 1, end);
+            }
+        }
+    }
+
+    /** Runs chunks [c0, c1) of the call in progress; taken under the call's generation, so its fields are current. */
+    private void runChunks(long c0, long c1) {
+        try {
+            chunk.run((int) Math.min(to, from + c0 * chunkSize), (int) Math.min(to, from + c1 * chunkSize));
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            finished.addAndGet((int) (c1 - c0));
+        }
+    }
+
+    private static long pack(long g, long first, long end) {
+        return g << (2 * CHUNK_BITS) | first << CHUNK_BITS | end;
+    }
+
+    private static long generationOf(long run) {
+        return run >>> (2 * CHUNK_BITS);
+    }
+
+    private static long first(long run) {
+        return (run >>> CHUNK_BITS) & CHUNK_MASK;
+    }
+
+    private static long end(long run) {
+        return run & CHUNK_MASK;
+    }
+
     private void work(int part) {
         long seen = 0;
         while (true) {
@@ -92,19 +323,29 @@ final class WorkerPool implements AutoCloseable {
                 if ((spins & 255) != 0 || System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.park(this);
+                    park(part, seen);
                 }
             }
             if (closed) {
                 return;
             }
             seen = generation;
-            try {
-                task.run(part, threads);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            pending.decrementAndGet();
+            take(part, seen);
+        }
+    }
+
+    /** Parks until a call after {@code seen} is published (or the pool closes), announcing it first. */
+    private void park(int part, long seen) {
+        synchronized (this) {
+            parked[part] = true;
+            sleepers++;
+        }
+        if (generation == seen && !closed) {   // re-checked after announcing: a publish in between unparks us
+            LockSupport.park(this);
+        }
+        synchronized (this) {
+            parked[part] = false;
+            sleepers--;
         }
     }
 

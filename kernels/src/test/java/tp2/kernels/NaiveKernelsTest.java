@@ -156,4 +156,25 @@ class NaiveKernelsTest {
         // row 0 is image order[1] = 1, row 1 is image order[2] = 0
         assertArrayEquals(new float[] {199.5f, 254, -100, 0.5f, 1, -97}, x);
     }
+
+    @Test
+    void gatherCenteredTakesAWindowOfColumns() {
+        byte[] pixels = {1, 2, 3,
+                         (byte) 200, (byte) 255, 0};
+        float[] mean = {0.5f, 1, 100};
+        float[] x = new float[4];
+        naive.gatherCentered(pixels, new int[] {1, 0}, 0, mean, x, 2, 3, 1, 3, 0, 2);   // columns 1 and 2
+        assertArrayEquals(new float[] {254, -100, 1, -97}, x);
+    }
+
+    @Test
+    void addAddsElementByElementInTheRange() {
+        float[] a = {1, 2, 3, 4};
+        float[] b = {10, 20, 30, 40};
+        float[] out = {-1, -1, -1, -1};
+        naive.add(a, b, out, 1, 3);
+        assertArrayEquals(new float[] {-1, 22, 33, -1}, out);
+        naive.add(a, b, a, 0, 4);   // in place
+        assertArrayEquals(new float[] {11, 22, 33, 44}, a);
+    }
 }

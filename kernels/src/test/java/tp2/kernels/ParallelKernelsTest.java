@@ -2,6 +2,7 @@ package tp2.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static tp2.kernels.TestBackends.create;
@@ -90,6 +91,50 @@ class ParallelKernelsTest {
                     single.gatherCentered(pixels, order, 0, mean, xExpected, m, k, 0, m);
                     parallel.gatherCentered(pixels, order, 0, mean, xActual, m, k, 0, m);
                     assertArrayEquals(xExpected, xActual, at + " gatherCentered");
+                    int c0 = k / 3, c1 = k - k / 5;
+                    float[] wExpectedX = new float[m * (c1 - c0)];
+                    float[] wActualX = new float[m * (c1 - c0)];
+                    single.gatherCentered(pixels, order, 0, mean, wExpectedX, m, k, c0, c1, 0, m);
+                    parallel.gatherCentered(pixels, order, 0, mean, wActualX, m, k, c0, c1, 0, m);
+                    assertArrayEquals(wExpectedX, wActualX, at + " gatherCentered columns");
+
+                    float[] sumExpected = new float[x.length];
+                    float[] sumActual = new float[x.length];
+                    single.add(x, xExpected.length == x.length ? xExpected : x, sumExpected, 0, x.length);
+                    parallel.add(x, xExpected.length == x.length ? xExpected : x, sumActual, 0, x.length);
+                    assertArrayEquals(sumExpected, sumActual, at + " add");
+                }
+            }
+        }
+    }
+
+    /**
+     * Many calls in quick succession, of varying sizes, on 3 threads: every index of every call is
+     * run exactly once, by whichever thread, and never with another call's task (each run word
+     * carries its call's generation).
+     */
+    @Test
+    void everyIndexOfEveryCallRunsExactlyOnce() {
+        try (ParallelKernels parallel = new ParallelKernels(new NaiveKernels(), 3)) {
+            Random random = new Random(5);
+            java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
+            for (int call = 0; call < 3000; call++) {
+                int count = 1 + random.nextInt(40);
+                int[] runs = new int[count];
+                int id = call;
+                current.set(id);
+                parallel.forEach(0, count, (from, to) -> {
+                    if (current.get() != id) {
+                        throw new IllegalStateException("a chunk of call " + id + " ran during call " + current.get());
+                    }
+                    for (int i = from; i < to; i++) {
+                        synchronized (runs) {
+                            runs[i]++;
+                        }
+                    }
+                }, null);
+                for (int i = 0; i < count; i++) {
+                    assertEquals(1, runs[i], "call " + call + " index " + i);
                 }
             }
         }
@@ -180,9 +225,52 @@ class ParallelKernelsTest {
         assertEquals(2, slices.size(), "slices of a small call");
     }
 
+    /**
+     * A chunk that fails on the worker thread (the caller's own chunk waits long enough for the
+     * worker to take its run) is rethrown to the caller, with its message, and the pool still works.
+     */
+    @Test
+    void aChunkFailingOnAWorkerIsRethrownToTheCaller() {
+        String caller = Thread.currentThread().getName();
+        List<String> failedOn = Collections.synchronizedList(new ArrayList<>());
+        Kernels naive = new NaiveKernels();
+        Kernels failing = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+            (proxy, method, args) -> {
+                if (method.getName().equals("matmulGradW") && args.length == 8) {
+                    if (Thread.currentThread().getName().equals(caller)) {
+                        Thread.sleep(200);
+                    } else {
+                        failedOn.add(Thread.currentThread().getName());
+                        throw new IllegalStateException("planted failure on " + Thread.currentThread().getName());
+                    }
+                }
+                try {
+                    return method.invoke(naive, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+        int m = 64, k = 255, n = 64;
+        Random random = new Random(9);
+        float[] a = gaussian(random, m * k);
+        float[] g = gaussian(random, m * n);
+        try (ParallelKernels parallel = new ParallelKernels(failing, 2)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> parallel.matmulGradW(a, g, new float[(k + 1) * n], m, k, n));
+            assertFalse(failedOn.isEmpty(), "no chunk ran on the worker");
+            assertTrue(e.getMessage().startsWith("planted failure on tp2-kernels-"), e.getMessage());
+            float[] w = gaussian(random, (k + 1) * n);
+            float[] expected = new float[m * n];
+            float[] actual = new float[m * n];
+            naive.matmulBias(a, w, expected, m, k, n);
+            parallel.matmulBias(a, w, actual, m, k, n);
+            assertArrayEquals(expected, actual, "a call after the failure");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("tp2.kernels.TestBackends#backends")
-    void aFailingSliceIsRethrownToTheCaller(Backend backend) {
+    void aFailingCallIsRethrownToTheCaller(Backend backend) {
         try (ParallelKernels parallel = new ParallelKernels(create(backend), 2)) {
             int[] labels = {0, 7};
             assertThrows(IllegalArgumentException.class, () -> parallel.squaredErrorLoss(new float[20], labels, 2, 5));

@@ -76,6 +76,13 @@ class ValidationTest {
         assertRejected(() -> kernels.gatherCentered(pixels, new int[] {0}, 0, new float[3], new float[6], 2, 3, 0, 2),
                 "order");
         assertRejected(() -> kernels.gatherCentered(pixels, new int[] {0, 1}, 0, new float[3], new float[5], 2, 3, 0, 2),
-                "x", "m x d = 2 x 3");
+                "x", "m x (c1 - c0) = 2 x 3");
+        assertRejected(() -> kernels.gatherCentered(pixels, new int[] {0, 1}, 0, new float[3], new float[6], 2, 3, 2, 4, 0, 2),
+                "columns [2, 4)", "[0, 3)");
+        assertRejected(() -> kernels.gatherCentered(pixels, new int[] {0, 1}, 0, new float[3], new float[6], 2, 3, 2, 1, 0, 2),
+                "columns [2, 1)");
+        assertRejected(() -> kernels.add(a, b, a, 0, 5), "add", "[0, 5)");
+        assertRejected(() -> kernels.add(a, a, a, 4, 3), "add", "[4, 3)");
+        assertRejected(() -> kernels.squaredErrorGrad(a, new int[2], new float[8], 2, 4, 1, 3), "row range [1, 3)");
     }
 }

@@ -1,11 +1,10 @@
 package tp2.trainer;
 
 import tp2.data.Images;
-import tp2.kernels.Kernels;
 
 /**
- * Turns images, kept as bytes, into mean-subtracted float batches while gathering them, so the
- * data set stays at one byte a pixel and a batch costs one pass over its own pixels.
+ * The order of the images in a pass and the pixel mean that centres them. The images stay as bytes;
+ * {@link Network#selectBatch} converts a batch while the step gathers it.
  */
 public final class Batches {
     private Batches() {}
@@ -26,18 +25,6 @@ public final class Batches {
             mean[c] = images.count() == 0 ? 0f : (float) ((double) sums[c] / images.count());
         }
         return mean;
-    }
-
-    /**
-     * x[b][c] = pixel(order[first + b], c) - mean[c] (through {@link Kernels#gatherCentered}) and
-     * labels[b] = label(order[first + b]) for b in [0, m).
-     */
-    public static void gather(Kernels kernels, Images images, int[] order, int first, int m, float[] mean, float[] x,
-                              int[] labels) {
-        kernels.gatherCentered(images.pixels(), order, first, mean, x, m, Images.PIXELS);
-        for (int b = 0; b < m; b++) {
-            labels[b] = images.label(order[first + b]);
-        }
     }
 
     /** The permutation of epoch {@code epoch} (from 0): a Fisher-Yates shuffle seeded by (seed, epoch). */

@@ -37,7 +37,8 @@ final class DataOptions {
                 new Cifar10Fetcher().fetch(location.path(), ConsoleProgress.download());
             } catch (DataException e) {
                 throw new DataException("no data set found and fetching it failed: " + e.getMessage()
-                        + ". Fetch it with './tp2 data fetch', or point --data (or TP2_DATA) at a copy");
+                        + ". Download " + Cifar10Fetcher.OFFICIAL_URL + " (MD5 " + Cifar10Fetcher.OFFICIAL_MD5
+                        + ") another way and point --data (or TP2_DATA) at the archive or its extracted folder");
             }
         }
         return new Cifar10Reader(recordsPerFile).read(location.path());

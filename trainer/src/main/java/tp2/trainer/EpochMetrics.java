@@ -1,5 +1,7 @@
 package tp2.trainer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * One line of metrics.csv.
  *
@@ -8,8 +10,10 @@ package tp2.trainer;
  * @param testAccuracy accuracy on the test set after the epoch
  * @param trainSeconds wall time of the training pass (not of the test evaluation)
  */
-public record EpochMetrics(int epoch, double loss, double trainAccuracy, double testAccuracy, double trainSeconds,
-                           double imagesPerSecond) {
+public record EpochMetrics(@JsonProperty("epoch") int epoch, @JsonProperty("loss") double loss,
+                           @JsonProperty("train_acc") double trainAccuracy, @JsonProperty("test_acc") double testAccuracy,
+                           @JsonProperty("train_seconds") double trainSeconds,
+                           @JsonProperty("images_per_second") double imagesPerSecond) {
     public static final String CSV_HEADER = "epoch,loss,train_acc,test_acc,train_seconds,images_per_second";
 
     public String csv() {

@@ -42,13 +42,12 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Cifar10 data = dataOptions.load(cli, cli.getOut());
         Network network = new Network(c.k, c.hidden, c.classes, Trainer.EVAL_BATCH);
-        System.arraycopy(c.w1, 0, network.w1, 0, c.w1.length);
+        network.setW1(c.w1);
         System.arraycopy(c.w2, 0, network.w2, 0, c.w2.length);
         long[][] confusion = new long[c.classes][c.classes];
         double accuracy;
         try (ParallelKernels kernels = new ParallelKernels(chosen.create(), SystemInfo.cores())) {
-            accuracy = Trainer.accuracy(kernels, network, data.test(), c.mean, new float[Trainer.EVAL_BATCH * c.k],
-                    new int[Trainer.EVAL_BATCH], confusion);
+            accuracy = Trainer.accuracy(kernels, network, data.test(), c.mean, confusion);
         }
         PrintWriterTable.print(cli.getOut(), checkpoint, c.epoch, accuracy, data.classNames(), confusion);
         return 0;

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tp2", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and evaluate the TP2 two-layer network on CIFAR-10 with SIMD kernels.",
-        footer = {"", "The ./tp2 launcher also runs the JMH benchmarks: ./tp2 bench --help"},
+        footer = {"", "The ./tp2 launcher also runs:",
+            "  bench     JMH benchmarks of the kernels, and the regression gate (./tp2 bench --help)",
+            "  profile   where a training step's time goes (./tp2 profile --help)"},
         subcommands = {TrainCommand.class, EvaluateCommand.class, ExportCommand.class, DataCommand.class,
                 InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -69,12 +71,12 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The version line: project version, JDK and SIMD setup. */
+    /** The version lines: the project version (from the jar's manifest) and the JDK; {@code ./tp2 info} tells the rest. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"tp2 " + (version == null ? "dev" : version), SystemInfo.jdk(), SystemInfo.vector()};
+            return new String[] {"tp2 " + (version == null ? "(not from a built jar)" : version), SystemInfo.jdk()};
         }
     }
 }

@@ -63,25 +63,26 @@ final class RunFiles {
         replace("run.json", JSON.writeValueAsBytes(run));
     }
 
-    /** Loss (left axis) and both accuracies (right axis) against the epoch. */
+    /** Loss (left axis) and both accuracies in percent (right axis) against the epoch; the legend below the plot. */
     static byte[] plot(List<EpochMetrics> history) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(500).title("TP2 training").xAxisTitle("epoch")
+        XYChart chart = new XYChartBuilder().width(900).height(520).title("TP2 training").xAxisTitle("epoch")
                 .yAxisTitle("loss").build();
         double[] epochs = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
-        XYSeries loss = chart.addSeries("loss", epochs, history.stream().mapToDouble(EpochMetrics::loss).toArray());
+        XYSeries loss = chart.addSeries("loss (left)", epochs, history.stream().mapToDouble(EpochMetrics::loss).toArray());
         loss.setMarker(SeriesMarkers.CIRCLE);
-        XYSeries train = chart.addSeries("train accuracy", epochs,
-                history.stream().mapToDouble(EpochMetrics::trainAccuracy).toArray());
-        XYSeries test = chart.addSeries("test accuracy", epochs,
-                history.stream().mapToDouble(EpochMetrics::testAccuracy).toArray());
+        XYSeries train = chart.addSeries("train accuracy % (right)", epochs,
+                history.stream().mapToDouble(r -> 100 * r.trainAccuracy()).toArray());
+        XYSeries test = chart.addSeries("test accuracy % (right)", epochs,
+                history.stream().mapToDouble(r -> 100 * r.testAccuracy()).toArray());
         train.setYAxisGroup(1);
         test.setYAxisGroup(1);
         train.setMarker(SeriesMarkers.DIAMOND);
         test.setMarker(SeriesMarkers.SQUARE);
         chart.setYAxisGroupTitle(0, "loss");
-        chart.setYAxisGroupTitle(1, "accuracy");
+        chart.setYAxisGroupTitle(1, "accuracy (%)");
         chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 

@@ -16,12 +16,30 @@ public final class SystemInfo {
         return System.getProperty("java.vm.vendor", "?") + " " + Runtime.version();
     }
 
+    /** The CPU's model name with its family and model numbers, which tell apart CPUs a VM names alike ("AMD EPYC"). */
     public static String cpu() {
         try {
+            String name = null, family = null, model = null;
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
+                int colon = line.indexOf(':');
+                if (colon < 0) {
+                    if (name != null) {
+                        break;   // the end of the first processor's block
+                    }
+                    continue;
                 }
+                String key = line.substring(0, colon).trim();
+                String value = line.substring(colon + 1).trim();
+                if (key.equals("model name") && name == null) {
+                    name = value;
+                } else if (key.equals("cpu family") && family == null) {
+                    family = value;
+                } else if (key.equals("model") && model == null) {
+                    model = value;
+                }
+            }
+            if (name != null) {
+                return family == null ? name : name + " (family " + family + ", model " + model + ")";
             }
         } catch (IOException | RuntimeException e) {
             // not Linux: fall through

@@ -77,9 +77,20 @@ final class TrainCommand implements Callable<Integer> {
                 config.reg(), config.epochs(), config.seed(), config.shuffle() ? "" : ", no shuffle", config.out(),
                 config.resume() != null ? ", resuming " + config.resume() : "");
         stdout.flush();
-        new RunFiles(config.out()).writeRun(runInfo(config));
+        long start = System.nanoTime();
+        Files.createDirectories(config.out());   // the run starts: only now does its folder exist
+        Map<String, Object> run = runInfo(config);
+        RunFiles files = new RunFiles(config.out());
+        files.writeRun(run);
         Trainer.Result result = new Trainer(config, data, stdout, ConsoleProgress.training()).run();
         if (!result.history().isEmpty()) {
+            EpochMetrics last = result.last();
+            run.put("epochs_done", last.epoch());
+            run.put("final_test_acc", last.testAccuracy());
+            run.put("final_loss", last.loss());
+            run.put("wall_seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+            run.put("ended", LocalDateTime.now().toString());
+            files.writeRun(run);
             stdout.printf("test accuracy %.2f%% after %d epochs; wrote %s%n", 100 * result.last().testAccuracy(),
                     result.last().epoch(), config.out().resolve("model.ckpt"));
         }
@@ -147,13 +158,22 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The run folder must be creatable: it or its nearest existing parent is a writable folder. It
+     * is created only when the training starts, so a usage error or a failed start leaves nothing.
+     */
     private static void checkWritable(CommandLine cli, Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw new CommandLine.ParameterException(cli, "--out " + dir + ": cannot write there (" + Main.describe(e) + ")");
+        if (dir.toString().isEmpty()) {
+            throw new CommandLine.ParameterException(cli, "--out must name a folder, got an empty path");
+        }
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new CommandLine.ParameterException(cli, "--out " + dir + ": cannot write there ("
+                    + (existing == null ? "no such file system" : existing + (Files.isDirectory(existing)
+                    ? " is not writable" : " is not a folder")) + ")");
         }
     }
 

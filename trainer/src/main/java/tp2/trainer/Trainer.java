@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Random;
 import tp2.data.Cifar10;
 import tp2.data.Images;
-import tp2.kernels.Kernels;
 import tp2.kernels.ParallelKernels;
 
 /**
@@ -89,7 +88,7 @@ public final class Trainer {
                 throw new Checkpoint.CheckpointException(config.resume() + ": shapes " + c.k + "-" + c.hidden + "-"
                         + c.classes + " do not match this network's " + k + "-" + TrainConfig.HIDDEN + "-" + classes);
             }
-            System.arraycopy(c.w1, 0, network.w1, 0, c.w1.length);
+            network.setW1(c.w1);
             System.arraycopy(c.w2, 0, network.w2, 0, c.w2.length);
             mean = c.mean;
             startEpoch = c.epoch;
@@ -99,7 +98,7 @@ public final class Trainer {
             if (config.init() != null) {
                 float[] w1 = Npy.read(config.init().resolve("W1.npy"), k + 1, TrainConfig.HIDDEN);
                 float[] w2 = Npy.read(config.init().resolve("W2.npy"), TrainConfig.HIDDEN + 1, classes);
-                System.arraycopy(w1, 0, network.w1, 0, w1.length);
+                network.setW1(w1);
                 System.arraycopy(w2, 0, network.w2, 0, w2.length);
             } else {
                 network.initialize(new Random(config.seed()), TrainConfig.W1_STD, TrainConfig.W2_STD);
@@ -107,53 +106,32 @@ public final class Trainer {
         }
 
         try (ParallelKernels kernels = new ParallelKernels(config.backend().create(), config.threads())) {
-            float[] x = new float[network.maxBatch() * k];   // batch x 3072, mean-subtracted
-            int[] labels = new int[network.maxBatch()];
-            int[] order = new int[train.count()];
-            int steps = (train.count() + batch - 1) / batch;   // the last partial batch is used
-            Network.StepResult step = new Network.StepResult();
+            TrainingPass pass = new TrainingPass(train, mean, network, kernels, batch, config.lr(), config.reg(),
+                    config.seed(), config.shuffle());
+            TrainingPass.Totals totals = new TrainingPass.Totals();
             Path checkpoint = outDir.resolve("model.ckpt");
-
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
-                if (config.shuffle()) {
-                    Batches.shuffle(order, config.seed(), epoch);
-                } else {
-                    Batches.identity(order);
-                }
-                progress.epochStarted(epoch + 1, steps);
-                double lossSum = 0;
-                long correct = 0;
+                progress.epochStarted(epoch + 1, pass.steps());
                 long start = System.nanoTime();
-                for (int s = 0; s < steps; s++) {
-                    int first = s * batch;
-                    int m = Math.min(batch, train.count() - first);
-                    Batches.gather(kernels, train, order, first, m, mean, x, labels);
-                    float probe = network.step(kernels, x, labels, m, config.lr(), config.reg(), step);
-                    String bad = !Float.isFinite(step.loss) ? "loss is " + step.loss
-                            : probe != 0f ? network.firstNonFiniteWeight() : null;
-                    if (bad != null) {
-                        throw new DivergedException(String.format(Locale.ROOT,
-                                "training diverged at epoch %d, step %d of %d: %s; %s", epoch + 1, s + 1, steps, bad,
-                                Files.exists(checkpoint) ? "the last good checkpoint is " + checkpoint + " (epoch "
-                                        + epoch + ")" : "no checkpoint was written yet")
-                                + "; try a smaller --lr");
-                    }
-                    lossSum += (double) step.loss * m;
-                    correct += step.correct;
-                    progress.stepDone();
+                try {
+                    pass.run(epoch, totals, progress);
+                } catch (DivergedException e) {
+                    throw new DivergedException(e.getMessage() + "; " + (Files.exists(checkpoint)
+                            ? "the last good checkpoint is " + checkpoint + " (epoch " + epoch + ")"
+                            : "no checkpoint was written yet") + "; try a smaller --lr");
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 progress.epochDone();
-                double testAccuracy = accuracy(kernels, network, data.test(), mean, x, labels, null);
-                double loss = lossSum / train.count() + config.reg() * network.halfSquaredNorm();
-                EpochMetrics row = new EpochMetrics(epoch + 1, loss, (double) correct / train.count(), testAccuracy,
+                double testAccuracy = accuracy(kernels, network, data.test(), mean, null);
+                double loss = totals.lossSum / train.count() + config.reg() * network.halfSquaredNorm();
+                EpochMetrics row = new EpochMetrics(epoch + 1, loss, (double) totals.correct / train.count(), testAccuracy,
                         seconds, train.count() / seconds);
                 history.add(row);
                 out.println(format(row, config.epochs()));
                 out.flush();
                 // Every epoch's shuffle derives from (seed, epoch), so the seed is the whole RNG state.
                 new Checkpoint(k, TrainConfig.HIDDEN, classes, batch, config.lr(), config.reg(), config.seed(),
-                        config.shuffle(), epoch + 1, config.seed(), mean, network.w1, network.w2).save(checkpoint);
+                        config.shuffle(), epoch + 1, config.seed(), mean, network.w1(), network.w2).save(checkpoint);
                 files.writeMetrics(history);
             }
         }
@@ -168,10 +146,10 @@ public final class Trainer {
     }
 
     /**
-     * Accuracy of {@code network} on {@code images}, in batches; when {@code confusion} is not null
-     * it receives counts [true label][predicted].
+     * Accuracy of {@code network} on {@code images}, in batches of up to {@link #EVAL_BATCH}; when
+     * {@code confusion} is not null it receives counts [true label][predicted].
      */
-    public static double accuracy(Kernels kernels, Network network, Images images, float[] mean, float[] x, int[] labels,
+    public static double accuracy(ParallelKernels kernels, Network network, Images images, float[] mean,
                                   long[][] confusion) {
         int[] order = new int[images.count()];
         Batches.identity(order);
@@ -180,8 +158,9 @@ public final class Trainer {
         int classes = network.classes();
         for (int first = 0; first < images.count(); first += batch) {
             int m = Math.min(batch, images.count() - first);
-            Batches.gather(kernels, images, order, first, m, mean, x, labels);
-            float[] scores = network.forward(kernels, x, m);
+            network.selectBatch(images, order, first, m, mean);
+            float[] scores = network.forward(kernels);
+            int[] labels = network.labels();
             correct += kernels.countCorrect(scores, labels, m, classes);
             if (confusion != null) {
                 for (int i = 0; i < m; i++) {
@@ -192,7 +171,7 @@ public final class Trainer {
         return images.count() == 0 ? 0 : (double) correct / images.count();
     }
 
-    /** The same argmax as {@link Kernels#countCorrect}: first index of the largest value. */
+    /** The same argmax as {@link tp2.kernels.Kernels#countCorrect}: first index of the largest value. */
     static int argmax(float[] s, int offset, int n) {
         int best = 0;
         for (int j = 1; j < n; j++) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tp2.data.Cifar10;
 import tp2.data.Images;
 import tp2.kernels.Backend;
-import tp2.kernels.Kernels;
+import tp2.kernels.ParallelKernels;
 
 /** The training loop on small generated sets: it learns, agrees across backends and threads, and resumes exactly. */
 class TrainerTest {
@@ -44,18 +44,17 @@ class TrainerTest {
         float[] mean = Batches.pixelMean(train);
         Network network = new Network(Images.PIXELS, TrainConfig.HIDDEN, 10, 32);
         network.initialize(new Random(1), 1e-3, 1e-1);
-        Kernels kernels = backend.create();
-        float[] x = new float[32 * Images.PIXELS];
-        int[] labels = new int[32];
         int[] order = new int[32];
         Batches.identity(order);
-        Batches.gather(kernels, train, order, 0, 32, mean, x, labels);
         Network.StepResult step = new Network.StepResult();
         int steps = 0;
-        for (; steps < 3000; steps++) {
-            network.step(kernels, x, labels, 32, 2e-3f, 0f, step);
-            if (step.correct == 32 && steps > 10) {
-                break;
+        try (ParallelKernels kernels = new ParallelKernels(backend.create(), 1)) {
+            for (; steps < 3000; steps++) {
+                network.selectBatch(train, order, 0, 32, mean);
+                network.step(kernels, 2e-3f, 0f, step);
+                if (step.correct == 32 && steps > 10) {
+                    break;
+                }
             }
         }
         assertEquals(32, step.correct, backend + ": training accuracy on 32 images after " + steps + " steps");
@@ -68,11 +67,13 @@ class TrainerTest {
         Network network = new Network(Images.PIXELS, TrainConfig.HIDDEN, 10, m);
         network.initialize(new Random(7), 0, TrainConfig.W2_STD);
         Images images = Generated.images(m, 3);
-        float[] x = new float[m * Images.PIXELS];
-        int[] labels = new int[m];
         int[] order = new int[m];
         Batches.identity(order);
-        Batches.gather(Backend.NAIVE.create(), images, order, 0, m, Batches.pixelMean(images), x, labels);
+        float[] mean = Batches.pixelMean(images);
+        int[] labels = new int[m];
+        for (int i = 0; i < m; i++) {
+            labels[i] = images.label(i);
+        }
         double[] s2 = new double[10];
         for (int j = 0; j < 10; j++) {
             s2[j] = network.w2[j];
@@ -90,7 +91,10 @@ class TrainerTest {
         expected /= m;
         for (Backend backend : Backend.values()) {
             Network.StepResult step = new Network.StepResult();
-            network.gradients(backend.create(), x, labels, m, step);
+            try (ParallelKernels kernels = new ParallelKernels(backend.create(), 1)) {
+                network.selectBatch(images, order, 0, m, mean);
+                network.gradients(kernels, step);
+            }
             assertEquals(expected, step.loss, 1e-6 * expected, backend + " initial loss");
         }
         assertTrue(Math.abs(expected - 1.0) < 0.05, "with small W2 the loss starts near 1: " + expected);
@@ -104,7 +108,7 @@ class TrainerTest {
             Trainer.Result one = train(config(backend, 1, 1, tmp.resolve(backend + "1")), data);
             Trainer.Result two = train(config(backend, 2, 1, tmp.resolve(backend + "2")), data);
             assertEquals(naiveLoss, one.last().loss(), 1e-4 * naiveLoss, backend + " first-epoch loss vs naive");
-            assertArrayEquals(one.network().w1, two.network().w1, backend + ": W1 after 1 thread vs 2 threads");
+            assertArrayEquals(one.network().w1(), two.network().w1(), backend + ": W1 after 1 thread vs 2 threads");
             assertArrayEquals(one.network().w2, two.network().w2, backend + ": W2 after 1 thread vs 2 threads");
             assertEquals(one.last().loss(), two.last().loss(), backend + ": loss 1 vs 2 threads");
         }
@@ -117,7 +121,7 @@ class TrainerTest {
         Path split = tmp.resolve("split");
         train(config(Backend.best(), 2, 2, split), data);
         Trainer.Result resumed = train(config(Backend.best(), 1, 4, split).withResume(split.resolve("model.ckpt")), data);
-        assertArrayEquals(straight.network().w1, resumed.network().w1, "W1 after 2 + 2 epochs vs 4");
+        assertArrayEquals(straight.network().w1(), resumed.network().w1(), "W1 after 2 + 2 epochs vs 4");
         assertArrayEquals(straight.network().w2, resumed.network().w2, "W2 after 2 + 2 epochs vs 4");
         assertEquals(4, resumed.history().size(), "metrics rows of the resumed run");
         assertEquals(straight.last().testAccuracy(), resumed.last().testAccuracy());
