@@ -27,9 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>When the machine is busy.</b> A worker the operating system deschedules in the middle of a
  * chunk holds up the call until it runs again, for milliseconds when another program competes for
  * a core; and a worker that spins competes with that program for the caller's core too. So the
- * caller keeps score over windows of {@link #WINDOW} calls. Two slow windows in a row (the wait for
- * other threads' chunks over a tenth of the window, or the window over 1.5 times the fastest recent
- * one; a single slow window is a hiccup: a garbage collection, the JIT compiling) start a trial: the
+ * caller keeps score over windows of {@link #WINDOW} calls. Two bad windows in a row (the caller
+ * waited for other threads' chunks over a tenth of the window, or ran more than three quarters of
+ * the chunks itself; a single bad window is a hiccup: a garbage collection, the JIT compiling) start
+ * a trial: the
  * next windows run on the caller alone, the workers parked, leaving their cores to the other
  * program, and the pool stays solo if that ran at least 5% faster. A failed trial doubles the
  * number of windows before the next (up to {@link #LONGEST_WAIT}). While solo, the pool tries the
@@ -44,6 +45,8 @@ final class WorkerPool implements AutoCloseable {
     static final long SPIN_NANOS = 1_000_000; // 1 ms
     /** Calls over which the caller keeps score: some 30 training steps. */
     static final int WINDOW = 96; // calls
+    /** {@code -Dtp2.pool.trace=true} prints each window's score and mode on stderr (a diagnostic). */
+    private static final boolean TRACE = Boolean.getBoolean("tp2.pool.trace");
     /** Windows between a trial and the next: the first, and the longest after failed trials. */
     static final int FIRST_WAIT = 2, LONGEST_WAIT = 64; // windows
     /** Longs between two threads' run words: one 64-byte cache line each. */
@@ -84,8 +87,9 @@ final class WorkerPool implements AutoCloseable {
     private int windowsSinceTrial;
     private int soloWait = FIRST_WAIT;       // windows before the next try of the workers, while solo
     private int parallelWait = 0;            // windows before the next try of solo, while parallel
-    private int slowWindows;                 // consecutive slow parallel windows
-    private long fastestParallelNanos = Long.MAX_VALUE;   // decays 2% a window, so it follows the machine's phases
+    private int badWindows;                  // consecutive bad parallel windows
+    private long windowChunks;               // chunks of this window's calls
+    private long windowOwnChunks;            // of which the caller ran
     private long soloCallsTotal;
 
     WorkerPool(int threads) {
@@ -169,6 +173,7 @@ final class WorkerPool implements AutoCloseable {
         } catch (Throwable t) {
             own = t;
         }
+        windowChunks += chunks;
         take(0, g);
         long waitStart = System.nanoTime();
         for (int spins = 0; finished.get() != chunks; spins++) {   // chunks other threads are running
@@ -200,6 +205,11 @@ final class WorkerPool implements AutoCloseable {
         if (++windowCalls < WINDOW) {
             return;
         }
+        if (TRACE) {
+            System.err.printf(java.util.Locale.ROOT, "tp2 pool: %s window%s: %.1f ms, waited %.1f ms, caller ran %d of %d chunks%n",
+                    solo ? "solo" : "parallel", trial == 0 ? "" : trial == 2 ? " (trial, warming up)" : " (trial, timed)",
+                    windowNanos / 1e6, windowWaitNanos / 1e6, windowOwnChunks, windowChunks);
+        }
         if (trial == 2) {
             trial = 1;   // the trial's first window only warms the new mode up
         } else if (trial == 1) {
@@ -223,20 +233,21 @@ final class WorkerPool implements AutoCloseable {
             if (solo) {
                 trialNow = windowsSinceTrial >= soloWait;
             } else {
-                fastestParallelNanos = Math.min(fastestParallelNanos + fastestParallelNanos / 50, windowNanos);
-                boolean slow = windowWaitNanos > windowNanos / 10 || windowNanos > fastestParallelNanos * 3 / 2;
-                slowWindows = slow ? slowWindows + 1 : 0;
-                trialNow = slowWindows >= 2 && windowsSinceTrial >= parallelWait;
+                boolean bad = windowWaitNanos > windowNanos / 10 || windowOwnChunks * 4 > windowChunks * 3;
+                badWindows = bad ? badWindows + 1 : 0;
+                trialNow = badWindows >= 2 && windowsSinceTrial >= parallelWait;
             }
             if (trialNow) {
                 solo = !solo;
                 trial = 2;
-                slowWindows = 0;
+                badWindows = 0;
             }
         }
         windowCalls = 0;
         windowNanos = 0;
         windowWaitNanos = 0;
+        windowChunks = 0;
+        windowOwnChunks = 0;
     }
 
     private void record() {
@@ -263,7 +274,7 @@ final class WorkerPool implements AutoCloseable {
             }
             long take = Math.max(1, (end - first) / 2);
             if (runs.compareAndSet(own, run, pack(g, first + take, end))) {
-                runChunks(first, first + take);
+                runChunks(part, first, first + take);
             }
         }
         while (true) {
@@ -283,13 +294,16 @@ final class WorkerPool implements AutoCloseable {
             long run = runs.get(victim);
             long first = first(run), end = end(run);
             if (generationOf(run) == g && first < end && runs.compareAndSet(victim, run, pack(g, first, end - 1))) {
-                runChunks(end - 1, end);
+                runChunks(part, end - 1, end);
             }
         }
     }
 
     /** Runs chunks [c0, c1) of the call in progress; taken under the call's generation, so its fields are current. */
-    private void runChunks(long c0, long c1) {
+    private void runChunks(int part, long c0, long c1) {
+        if (part == 0) {
+            windowOwnChunks += c1 - c0;   // the caller's count: only the caller writes it
+        }
         try {
             chunk.run((int) Math.min(to, from + c0 * chunkSize), (int) Math.min(to, from + c1 * chunkSize));
         } catch (Throwable t) {
