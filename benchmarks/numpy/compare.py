@@ -15,7 +15,7 @@ Peers run at their best: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which some mach
 hold a current OpenBLAS to its AVX2 kernels, are removed from the peer's environment alone, and the
 OpenBLAS core NumPy used is printed. With --peak, PeakBenchmark (JMH) measures the FMA peak of one
 and two cores in the same run, and a last table gives each thread count's share of the FMA floor
-(61.9 GFLOP an epoch at the peak). Not part of the build; needs numpy.
+(61.7 GFLOP an epoch at width 100, at the peak). Not part of the build; needs numpy.
 """
 import argparse
 import csv
@@ -30,7 +30,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EPOCH_LINE = re.compile(r"^epoch (\d+)\s+([0-9.]+) s\s.*test ([0-9.]+)%")
 PEER_UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-EPOCH_GFLOP = 61.9   # forward and weight gradient of both layers plus the small input gradient, 50,000 images
+def epoch_gflop(hidden):
+    """Multiply-adds x 2 of a training pass: forward and weight gradient of both layers, the small input gradient."""
+    return 2 * 50000 * (3072 * hidden + 3073 * hidden + hidden * 10 + (hidden + 1) * 10 + 10 * hidden) / 1e9
 
 
 def peer_env(threads):
@@ -41,7 +43,8 @@ def peer_env(threads):
 
 def numpy_run(args, threads):
     out = subprocess.run([sys.executable, os.path.join(HERE, "tp2_numpy.py"), "--data", args.data,
-                          "--epochs", str(args.epochs), "--lr", args.lr],
+                          "--epochs", str(args.epochs), "--lr", args.lr, "--hidden", str(args.hidden),
+                          "--batch-size", str(args.batch_size)],
                          env=peer_env(threads), check=True, capture_output=True, text=True).stdout
     rows = [EPOCH_LINE.match(line) for line in out.splitlines()]
     rows = [(int(m.group(1)), float(m.group(2)), float(m.group(3))) for m in rows if m]
@@ -54,7 +57,8 @@ def tp2_run(args, threads):
     with tempfile.TemporaryDirectory(prefix="tp2-compare-") as tmp:
         run = os.path.join(tmp, "run")
         subprocess.run([os.path.join(ROOT, "tp2"), "train", "--epochs", str(args.epochs), "--threads", str(threads),
-                        "--data", args.data, "--lr", args.lr, "--out", run],
+                        "--data", args.data, "--lr", args.lr, "--hidden", str(args.hidden),
+                        "--batch-size", str(args.batch_size), "--out", run],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(os.path.join(run, "metrics.csv")) as f:
             return [(int(r["epoch"]), float(r["train_seconds"]), 100 * float(r["test_acc"])) for r in csv.DictReader(f)]
@@ -117,6 +121,8 @@ def main():
     parser.add_argument("--who", default="numpy,tp2", help="comma-separated contenders: " + ", ".join(RUNNERS))
     parser.add_argument("--lr", default="1e-3", help="learning rate of all (default 1e-3, the trainer's)")
     parser.add_argument("--peak", action="store_true", help="measure the FMA peak too and print the results row")
+    parser.add_argument("--hidden", type=int, default=100, help="hidden units of all (default 100)")
+    parser.add_argument("--batch-size", type=int, default=128, help="batch size of all (default 128)")
     args = parser.parse_args()
     if args.epochs < 2 or args.rounds < 1:
         raise SystemExit("compare: needs --epochs >= 2 and --rounds >= 1")
@@ -173,8 +179,8 @@ def main():
         print("| CPU | cores | FMA peak, 1 core | tp2 pass, 1 / 2 threads | 2 threads / 1 | % of the FMA floor, 1 / 2 threads | NumPy / tp2, 1 / 2 threads |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         t2 = 2 if 2 in threads else None
-        floor1 = EPOCH_GFLOP / peak["1"]
-        floor2 = EPOCH_GFLOP / peak["2"]
+        floor1 = epoch_gflop(args.hidden) / peak["1"]
+        floor2 = epoch_gflop(args.hidden) / peak["2"]
         print("| %s | %d | %.0f GFLOP/s | %.2f / %s s | %s | %.0f%% / %s | %s |" % (
             cpu_name(), os.cpu_count(), peak["1"], tp2[1], "%.2f" % tp2[t2] if t2 else "-",
             "%.2fx" % (tp2[1] / tp2[t2]) if t2 else "-", 100 * floor1 / tp2[1],

@@ -32,13 +32,14 @@ def main():
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--reg", type=float, default=1e-4)
+    parser.add_argument("--hidden", type=int, default=100)
     args = parser.parse_args()
 
     x_train, y_train, x_test, y_test = load(args.data)
     mean = x_train.mean(axis=0, dtype=np.float64).astype(np.float32)
     rng = np.random.default_rng(0)
-    w1 = (rng.standard_normal((3073, 100)) * 1e-4).astype(np.float32)
-    w2 = (rng.standard_normal((101, 10)) * 1e-2).astype(np.float32)
+    w1 = (rng.standard_normal((3073, args.hidden)) * 1e-4).astype(np.float32)
+    w2 = (rng.standard_normal((args.hidden + 1, 10)) * 1e-2).astype(np.float32)
     lr, reg, batch = np.float32(args.lr), np.float32(args.reg), args.batch_size
     eye = np.eye(10, dtype=np.float32)
     n = len(y_train)

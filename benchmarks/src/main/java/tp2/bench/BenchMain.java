@@ -12,13 +12,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,19 +26,30 @@ import tp2.trainer.SystemInfo;
 
 /**
  * {@code ./tp2 bench}: runs a subset of the JMH benchmarks and writes the JMH JSON, a markdown
- * report and a bar chart; with {@code --check}, runs the short gate subset and fails (exit 1) on
- * a regression.
+ * report and a bar chart, with JMH's own output in a log; with {@code --check}, runs the regression
+ * gate ({@link GateRun}) and fails (exit 1) on a confident slowdown or a broken ratio floor.
  */
 @Command(name = "tp2 bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run JMH benchmarks of the kernels and write jmh.json, report.md and report.png.",
-            "Default: every kernel at batch 128 for all backends, the FMA peak, OpenBLAS and a training epoch "
-                    + "(blocked, simd; 1 and 2 threads): about 15 minutes here (2026-11-27). --check runs the regression gate."})
+        description = {"Run JMH benchmarks of the kernels and write jmh.json, report.md, report.png and jmh.log.",
+            "Default: every kernel at batch 128 for all backends, the FMA peak, OpenBLAS and a training pass "
+                    + "(blocked, simd; 1 and 2 threads): about 15 minutes. --check runs the regression gate (about 5 minutes)."})
 public final class BenchMain implements Callable<Integer> {
-    @Option(names = "--check", description = "Run the gate subset (about 70 s) and check ratio floors and the baseline")
+    @Option(names = "--check", description = "The regression gate: the working tree against the reference commit "
+            + "(benchmarks/gate/reference), forks interleaved, plus the ratio floors")
     boolean check;
 
-    @Option(names = "--update-baseline", description = "With --check: write this run's scores as the new baseline")
-    boolean updateBaseline;
+    @Option(names = "--against", paramLabel = "REV", description = "With --check: compare with this revision instead of the recorded reference")
+    String against;
+
+    @Option(names = "--set-reference", paramLabel = "REV", arity = "0..1", fallbackValue = "HEAD",
+            description = "Record REV (default HEAD) as the gate's reference in benchmarks/gate/reference, then commit that file")
+    String setReference;
+
+    @Option(names = "--rounds", paramLabel = "N", hidden = true, description = "With --check: exactly N rounds (recording samples)")
+    int rounds;
+
+    @Option(names = "--save-pairs", paramLabel = "FILE", hidden = true, description = "With --check: write the paired fork times as JSON")
+    Path savePairs;
 
     @Option(names = "--full", description = "Every benchmark with every parameter as annotated (batch 32, 128, 512; naive epochs): hours")
     boolean full;
@@ -60,10 +69,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--floors", paramLabel = "FILE", description = "Ratio floors (default: benchmarks/gate/floors.json)")
     Path floors;
 
-    @Option(names = "--baseline", paramLabel = "FILE", description = "Baseline scores (default: benchmarks/gate/baseline.json)")
-    Path baseline;
-
-    @Option(names = "--report", paramLabel = "JMH_JSON", description = "Only write the report (and with --check, the gate) of an existing JMH JSON file")
+    @Option(names = "--report", paramLabel = "JMH_JSON", description = "Only write the report of an existing JMH JSON file")
     Path report;
 
     public static void main(String[] args) {
@@ -93,43 +99,39 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter stdout = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        if (setReference != null) {
+            String sha = GateRun.setReference(home(), setReference);
+            stdout.println("the gate's reference is now " + sha + " (" + GateRun.referenceFile(home()) + "): commit that file");
+            return 0;
+        }
         Path dir = out != null ? out
                 : Path.of("runs", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
+        if (check) {
+            GateRun gate = new GateRun(home(), dir, stdout);
+            boolean passed = gate.run(against, floors != null ? floors : home().resolve("benchmarks/gate/floors.json"), rounds);
+            if (savePairs != null) {
+                Gate.JSON.writeValue(savePairs.toFile(), gate.pairsJson());
+            }
+            return passed ? 0 : 1;
+        }
         List<BenchResult> results;
         if (report != null) {
             results = BenchResult.read(report);
         } else {
             Path json = dir.resolve("jmh.json");
-            runAll(json);
+            runAll(json, dir.resolve("jmh.log"), stdout);
             results = BenchResult.read(json);
         }
         String header = header();
-        new Report(results).write(dir, header);
-        PrintWriter stdout = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        new Report(results).write(dir, header, SystemInfo.cpu() + ", JDK " + Runtime.version().feature() + ", "
+                + Simd.describe().replaceFirst(", JDK.*", ""));
         stdout.println();
         stdout.println(new Report(results).markdown(header));
         stdout.println("wrote " + dir.resolve("report.md") + ", " + dir.resolve("report.png")
-                + (report == null ? ", " + dir.resolve("jmh.json") : ""));
-        if (!check) {
-            return 0;
-        }
-        Gate.Runner runner = new Gate.Runner(Runtime.version().feature(), Simd.bits());
-        Path floorsFile = floors != null ? floors : home().resolve("benchmarks/gate/floors.json");
-        Path baselineFile = baseline != null ? baseline : home().resolve("benchmarks/gate/baseline.json");
-        if (updateBaseline) {
-            Gate.JSON.writeValue(baselineFile.toFile(), Gate.baselineOf(results, runner, LocalDate.now().toString()));
-            stdout.println("wrote the new baseline " + baselineFile + " (commit it)");
-        }
-        Gate gate = Gate.check(results, Gate.read(floorsFile), Gate.read(baselineFile), runner);
-        String table = gate.table();
-        Files.writeString(dir.resolve("gate.txt"), table + "\n", StandardCharsets.UTF_8);
-        stdout.println();
-        stdout.println(table);
-        stdout.println("The baseline is " + baselineFile + "; after an intended speed change, refresh it with "
-                + "'./tp2 bench --check --update-baseline' on a quiet machine and commit it. Floors are edited by hand "
-                + "in " + floorsFile + ", with the ratio measured when set.");
-        return gate.passed() ? 0 : 1;
+                + (report == null ? ", " + dir.resolve("jmh.json") + ", " + dir.resolve("jmh.log") : ""));
+        return 0;
     }
 
     String header() {
@@ -138,19 +140,11 @@ public final class BenchMain implements Callable<Integer> {
                 Runtime.version(), Simd.describe(), LocalDate.now());
     }
 
-    /** The runs of the chosen subset, merged into one JMH JSON file. */
-    private void runAll(Path json) throws Exception {
+    /** The runs of the chosen subset, merged into one JMH JSON file; JMH's output goes to {@code log}. */
+    private void runAll(Path json, Path log, PrintWriter stdout) throws Exception {
         List<ChainedOptionsBuilder> runs = new ArrayList<>();
         if (include != null || full) {
             runs.add(builder(include != null ? include : ".*Benchmark.*"));
-        } else if (check) {
-            TimeValue shortIteration = TimeValue.milliseconds(500);
-            runs.add(builder("MatmulBenchmark\\.matmul(Bias|GradW)$").param("m", "128").param("layer", "3072x100")
-                    .warmupIterations(2).measurementIterations(5).measurementTime(shortIteration));
-            runs.add(builder("ElementwiseBenchmark\\.(sigmoid|sgdUpdate)$").param("m", "128")
-                    .warmupIterations(2).measurementIterations(5).measurementTime(shortIteration));
-            runs.add(builder("PeakBenchmark\\.fmaPeak$").warmupIterations(2).measurementIterations(5)
-                    .measurementTime(shortIteration));
         } else {
             runs.add(builder("MatmulBenchmark").param("m", "128"));
             runs.add(builder("ElementwiseBenchmark").param("m", "128"));
@@ -158,10 +152,14 @@ public final class BenchMain implements Callable<Integer> {
             runs.add(builder("OpenBlasBenchmark").param("m", "128").param("threads", "1"));
             runs.add(builder("EpochBenchmark").param("backend", "blocked", "simd").param("threads", "1", "2"));
         }
+        Files.writeString(log, "", StandardCharsets.UTF_8);
         ArrayNode merged = Gate.JSON.createArrayNode();
+        long start = System.nanoTime();
         for (int i = 0; i < runs.size(); i++) {
-            Path part = json.resolveSibling("jmh-part" + i + ".json");
-            ChainedOptionsBuilder options = runs.get(i).resultFormat(ResultFormatType.JSON).result(part.toString());
+            Path part = Files.createTempFile(json.getParent(), "jmh-part", ".json");
+            Path partLog = Files.createTempFile(json.getParent(), "jmh-part", ".log");
+            ChainedOptionsBuilder options = runs.get(i).resultFormat(ResultFormatType.JSON).result(part.toString())
+                    .output(partLog.toString());
             for (String p : params) {
                 int eq = p.indexOf('=');
                 if (eq < 1) {
@@ -169,11 +167,19 @@ public final class BenchMain implements Callable<Integer> {
                 }
                 options.param(p.substring(0, eq), p.substring(eq + 1).split(","));
             }
-            new Runner(options.build()).run();
+            stdout.printf(Locale.ROOT, "bench: run %d of %d (JMH output in %s)...%n", i + 1, runs.size(), log);
+            try {
+                new Runner(options.build()).run();
+            } finally {
+                Files.writeString(log, Files.readString(partLog, StandardCharsets.UTF_8), StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+                Files.delete(partLog);
+            }
             for (JsonNode node : Gate.JSON.readTree(part.toFile())) {
                 merged.add(node);
             }
             Files.delete(part);
+            stdout.printf(Locale.ROOT, "bench: %d results so far (%d s)%n", merged.size(), (System.nanoTime() - start) / 1_000_000_000L);
         }
         Gate.JSON.writeValue(json.toFile(), merged);
     }

@@ -21,6 +21,11 @@ final class Layer {
         return new Layer(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
     }
 
+    /** The same layer with {@code hidden} units where it has the default 100 (as input or output). */
+    Layer withHidden(int hidden) {
+        return new Layer(k == 100 ? hidden : k, n == 100 ? hidden : n);
+    }
+
     static float[] gaussian(Random random, int length) {
         float[] a = new float[length];
         for (int e = 0; e < length; e++) {

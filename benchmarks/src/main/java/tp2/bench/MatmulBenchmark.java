@@ -19,7 +19,8 @@ import tp2.kernels.ParallelKernels;
  * Each is 2 m k n flops; the report turns microseconds per call into GFLOP/s and % of the FMA
  * peak ({@link PeakBenchmark}). Setup checks each backend against naive before measuring. Inputs
  * are seeded Gaussians; nothing is allocated in a benchmark method. Run one with
- * {@code java -jar benchmarks/target/benchmarks.jar MatmulBenchmark.matmulBias -p m=128 -p layer=3072x100}.
+ * {@code java -jar benchmarks/target/benchmarks.jar MatmulBenchmark.matmulBias -p m=128 -p layer=3072x100}
+ * ({@code -p hidden=400} for a wider network).
  */
 @State(Scope.Benchmark)
 public class MatmulBenchmark extends BenchmarkBase {
@@ -31,6 +32,10 @@ public class MatmulBenchmark extends BenchmarkBase {
 
     @Param({"3072x100", "100x10"})
     public String layer;
+
+    /** The hidden width: replaces the layer's 100 (3072x100 becomes 3072xH, 100x10 becomes Hx10). */
+    @Param({"100"})
+    public int hidden;
 
     /** Threads through {@link ParallelKernels} (rows split, no reduction across threads); 1 = the backend alone. */
     @Param({"1"})
@@ -48,7 +53,7 @@ public class MatmulBenchmark extends BenchmarkBase {
 
     @Setup
     public void setup() {
-        Layer shape = Layer.parse(layer);
+        Layer shape = Layer.parse(layer).withHidden(hidden);
         k = shape.k;
         n = shape.n;
         Random random = new Random(42);

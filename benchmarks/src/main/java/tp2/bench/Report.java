@@ -51,7 +51,7 @@ public final class Report {
         return naive == null ? Double.NaN : naive.secondsPerCall() / r.secondsPerCall();
     }
 
-    /** OpenBLAS's time over this one's (1 = as fast as OpenBLAS), or NaN. */
+    /** OpenBLAS's time over this one's on as many threads (1 = as fast as OpenBLAS), or NaN. */
     double ratioToOpenBlas(BenchResult r) {
         String twin = Flops.openBlasTwin(r);
         if (twin == null) {
@@ -60,7 +60,7 @@ public final class Report {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("m", r.param("m"));
         params.put("layer", r.param("layer"));
-        params.put("threads", "1");
+        params.put("threads", r.param("threads") != null ? r.param("threads") : "1");
         BenchResult blas = find(twin, params);
         return blas == null ? Double.NaN : blas.secondsPerCall() / r.secondsPerCall();
     }
@@ -88,7 +88,7 @@ public final class Report {
         md.append(String.format(Locale.ROOT, "%nPeak: %s GFLOP/s on one thread (PeakBenchmark.fmaPeak, this run; a row on "
                 + "N threads is compared with N times it). "
                 + "\"vs naive\" is naive's time over the row's; \"vs OpenBLAS\" is OpenBLAS's time over the row's "
-                + "(1.00x = as fast as OpenBLAS on one thread).%n", fmt(peak)));
+                + "(1.00x = as fast as OpenBLAS on as many threads).%n", fmt(peak)));
         return md.toString();
     }
 
@@ -110,9 +110,12 @@ public final class Report {
         return String.format(Locale.ROOT, a >= 100 ? "%,.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3g", v);
     }
 
-    /** GFLOP/s of the matmul kernels per backend, with OpenBLAS as one more series. */
+    /**
+     * GFLOP/s of the matmul kernels per backend, with OpenBLAS as one more series, on a log scale
+     * (naive is some 60 times slower than simd) with each result's error bar.
+     */
     public byte[] chart(String title) throws IOException {
-        Map<String, Map<String, Double>> series = new LinkedHashMap<>();
+        Map<String, Map<String, double[]>> series = new LinkedHashMap<>();   // backend -> category -> {GFLOP/s, error}
         List<String> categories = new ArrayList<>();
         for (BenchResult r : results) {
             double gflops = Flops.gflops(r);
@@ -121,33 +124,40 @@ public final class Report {
             }
             String kernel = r.shortName().startsWith("OpenBlasBenchmark")
                     ? (r.method().equals("forward") ? "matmulBias" : "matmulGradW") : r.method();
-            String category = kernel + " " + r.param("m") + "x" + r.param("layer");
+            String category = kernel + " " + r.param("m") + "x" + r.param("layer")
+                    + (r.param("threads") != null && !r.param("threads").equals("1") ? " " + r.param("threads") + "T" : "");
             if (!categories.contains(category)) {
                 categories.add(category);
             }
             String name = r.param("backend") != null ? r.param("backend") : "OpenBLAS";
-            series.computeIfAbsent(name, s -> new LinkedHashMap<>()).put(category, gflops);
+            double error = Double.isNaN(r.error()) ? 0 : gflops * r.error() / r.score();
+            series.computeIfAbsent(name, s -> new LinkedHashMap<>()).put(category, new double[] {gflops, error});
         }
-        CategoryChart chart = new CategoryChartBuilder().width(1100).height(550).title(title).xAxisTitle("kernel and shape")
-                .yAxisTitle("GFLOP/s").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        CategoryChart chart = new CategoryChartBuilder().width(1100).height(600).title(title).xAxisTitle("kernel and shape")
+                .yAxisTitle("GFLOP/s (log scale; bars: JMH's 99.9% error)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setYAxisLogarithmic(true);
         if (categories.isEmpty()) {
             categories.add("no matmul results");
-            series.put("none", Map.of("no matmul results", 0.0));
+            series.put("none", Map.of("no matmul results", new double[] {1, 0}));
         }
-        for (Map.Entry<String, Map<String, Double>> s : series.entrySet()) {
+        for (Map.Entry<String, Map<String, double[]>> s : series.entrySet()) {
             List<Double> values = new ArrayList<>();
+            List<Double> errors = new ArrayList<>();
             for (String c : categories) {
-                values.add(s.getValue().getOrDefault(c, 0.0));
+                double[] v = s.getValue().get(c);
+                // a missing bar: a tiny value, which a log axis needs instead of 0
+                values.add(v == null ? 1e-3 : v[0]);
+                errors.add(v == null ? 0.0 : Math.min(v[1], 0.9 * v[0]));
             }
-            chart.addSeries(s.getKey(), categories, values);
+            chart.addSeries(s.getKey(), categories, values, errors);
         }
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 
-    public void write(Path dir, String header) throws IOException {
+    public void write(Path dir, String header, String machine) throws IOException {
         Files.writeString(dir.resolve("report.md"), markdown(header), StandardCharsets.UTF_8);
-        Files.write(dir.resolve("report.png"), chart("tp2-kernels: GFLOP/s per kernel and backend"));
+        Files.write(dir.resolve("report.png"), chart("tp2-kernels: GFLOP/s per kernel and backend (" + machine + ")"));
     }
 }

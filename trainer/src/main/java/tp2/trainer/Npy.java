@@ -39,34 +39,53 @@ public final class Npy {
         Files.write(file, b.array());
     }
 
-    /** Reads a 2-D '<f4' C-order array of exactly rows x cols; anything else is one clear line. */
-    public static float[] read(Path file, int rows, int cols) throws IOException, NpyException {
-        byte[] bytes = Files.readAllBytes(file);
+    /** The header of a 2-D '<f4' C-order .npy file: its shape and where its data starts. */
+    public record Header(int rows, int cols, int dataStart) {}
+
+    /** Largest header read: NumPy's own headers are a few hundred bytes. */
+    private static final int MAX_HEADER = 1 << 16;
+
+    /**
+     * Reads and checks the header of {@code file}: a regular file, a 2-D '<f4' C-order array, and
+     * exactly as many data bytes as its shape needs. Reads no data, so a huge or endless file costs
+     * nothing here.
+     */
+    public static Header header(Path file) throws IOException, NpyException {
+        if (!Files.isRegularFile(file)) {
+            throw new NpyException(file + (Files.isDirectory(file) ? ": a folder, not a .npy file"
+                    : Files.exists(file) ? ": not a regular file" : ": no such file"));
+        }
+        long size = Files.size(file);
+        byte[] bytes;
+        try (var in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) Math.min(size, MAX_HEADER));
+        }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(bytes, 6), MAGIC)) {
             throw new NpyException(file + ": not a .npy file");
         }
         int major = bytes[6];
-        int headerLength;
-        int dataStart;
+        long headerLength;
+        long dataStart;
         if (major == 1) {
             headerLength = Short.toUnsignedInt(b.getShort(8));
             dataStart = 10 + headerLength;
-        } else if (major == 2 || major == 3) {
-            headerLength = b.getInt(8);
+        } else if ((major == 2 || major == 3) && bytes.length >= 12) {
+            headerLength = Integer.toUnsignedLong(b.getInt(8));
             dataStart = 12 + headerLength;
         } else {
             throw new NpyException(file + ": .npy format version " + major + " is not supported");
         }
         if (dataStart > bytes.length) {
-            throw new NpyException(file + ": header runs past the end of the file");
+            throw new NpyException(file + ": the header runs past " + (dataStart > size ? "the end of the file"
+                    : MAX_HEADER + " bytes"));
         }
-        String header = new String(bytes, dataStart - headerLength, headerLength, StandardCharsets.ISO_8859_1);
-        Matcher descr = DESCR.matcher(header);
-        Matcher order = ORDER.matcher(header);
-        Matcher shape = SHAPE.matcher(header);
+        String text = new String(bytes, (int) (dataStart - headerLength), (int) headerLength, StandardCharsets.ISO_8859_1);
+        Matcher descr = DESCR.matcher(text);
+        Matcher order = ORDER.matcher(text);
+        Matcher shape = SHAPE.matcher(text);
         if (!descr.find() || !order.find() || !shape.find()) {
-            throw new NpyException(file + ": cannot parse the header " + header.trim());
+            throw new NpyException(file + ": cannot parse the header " + text.trim().replaceAll("\\p{Cntrl}", "?"));
         }
         if (!descr.group(1).equals("<f4")) {
             throw new NpyException(file + ": dtype " + descr.group(1) + ", expected '<f4' (float32 little-endian)");
@@ -75,18 +94,37 @@ public final class Npy {
             throw new NpyException(file + ": Fortran order; save a C-order array (numpy.ascontiguousarray)");
         }
         String[] dims = shape.group(1).replace(" ", "").split(",");
-        String expected = "(" + rows + ", " + cols + ")";
-        if (dims.length != 2 || !dims[0].equals(Integer.toString(rows)) || !dims[1].equals(Integer.toString(cols))) {
-            throw new NpyException(file + ": shape (" + shape.group(1).trim() + "), expected " + expected);
+        if (dims.length != 2 || !dims[0].matches("[0-9]{1,9}") || !dims[1].matches("[0-9]{1,9}")) {
+            throw new NpyException(file + ": shape (" + shape.group(1).trim() + "), expected two dimensions");
         }
+        int rows = Integer.parseInt(dims[0]), cols = Integer.parseInt(dims[1]);
         long needed = 4L * rows * cols;
-        if (bytes.length - dataStart != needed) {
-            throw new NpyException(String.format(Locale.ROOT, "%s: %,d data bytes, shape %s needs %,d", file,
-                    bytes.length - dataStart, expected, needed));
+        if (size - dataStart != needed) {
+            throw new NpyException(String.format(Locale.ROOT, "%s: %,d data bytes, shape (%d, %d) needs %,d", file,
+                    size - dataStart, rows, cols, needed));
+        }
+        return new Header(rows, cols, (int) dataStart);
+    }
+
+    /** Reads a 2-D '<f4' C-order array of exactly rows x cols; anything else is one clear line. */
+    public static float[] read(Path file, int rows, int cols) throws IOException, NpyException {
+        Header h = header(file);
+        if (h.rows() != rows || h.cols() != cols) {
+            throw new NpyException(file + ": shape (" + h.rows() + ", " + h.cols() + "), expected (" + rows + ", " + cols + ")");
         }
         float[] data = new float[rows * cols];
-        b.position(dataStart);
-        b.asFloatBuffer().get(data);
+        try (var channel = java.nio.channels.FileChannel.open(file)) {
+            ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+            channel.position(h.dataStart());
+            while (b.hasRemaining() && channel.read(b) >= 0) {
+                // until full: the header said the file holds exactly this much
+            }
+            if (b.hasRemaining()) {
+                throw new NpyException(file + ": the file got shorter while it was read");
+            }
+            b.flip();
+            b.asFloatBuffer().get(data);
+        }
         return data;
     }
 

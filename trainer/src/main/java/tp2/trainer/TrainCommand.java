@@ -18,7 +18,7 @@ import tp2.kernels.Backend;
 
 /** {@code tp2 train}: the full TP2 training. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train the two-layer network (3072 -> 100 sigmoid -> 10 linear, squared error, L2) "
+        description = "Train the two-layer network (3072 -> H sigmoid -> 10 linear, squared error, L2; H = 100 by default) "
                 + "with mini-batch SGD, printing one line per epoch.")
 final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -57,8 +57,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "FILE", description = "Continue from a checkpoint (its hyperparameters and seed are used)")
     Path resume;
 
-    @Option(names = "--init", paramLabel = "DIR", description = "Start from W1.npy (3073x100) and W2.npy (101x10), float32 C order")
+    @Option(names = "--init", paramLabel = "DIR", description = "Start from W1.npy (3073 x H) and W2.npy (H+1 x 10), float32 C order; "
+            + "H, the hidden width, comes from them")
     Path init;
+
+    @Option(names = "--hidden", paramLabel = "N", description = "Hidden units, 1 to 4096 (default: 100; with --resume or --init, "
+            + "the width of the checkpoint or the .npy files)")
+    Integer hidden;
 
     @Mixin
     DataOptions dataOptions;
@@ -73,8 +78,8 @@ final class TrainCommand implements Callable<Integer> {
                 config.threads() == 1 ? "" : "s", SystemInfo.vector());
         stdout.printf("  data %s: %,d training and %,d test images%n", dataOptions.describe(), data.train().count(),
                 data.test().count());
-        stdout.printf("  batch %d, lr %s, reg %s, epochs %d, seed %d%s, out %s%s%n", config.batchSize(), config.lr(),
-                config.reg(), config.epochs(), config.seed(), config.shuffle() ? "" : ", no shuffle", config.out(),
+        stdout.printf("  batch %d, lr %s, reg %s, hidden %d, epochs %d, seed %d%s, out %s%s%n", config.batchSize(), config.lr(),
+                config.reg(), config.hidden(), config.epochs(), config.seed(), config.shuffle() ? "" : ", no shuffle", config.out(),
                 config.resume() != null ? ", resuming " + config.resume() : "");
         stdout.flush();
         long start = System.nanoTime();
@@ -131,12 +136,17 @@ final class TrainCommand implements Callable<Integer> {
                     : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         checkWritable(cli, dir);
+        int width = hiddenOption(cli);
         TrainConfig config = new TrainConfig(chosen, threadCount, batchSize, lr, reg, epochs, seed, !noShuffle, dir,
-                resume, init);
+                resume, init, width);
         if (resume != null) {
             Checkpoint c = Checkpoint.load(resume);
+            if (hidden != null && hidden != c.hidden) {
+                throw new CommandLine.ParameterException(cli, "--hidden " + hidden + ": the checkpoint " + resume + " has "
+                        + c.hidden + " hidden units, and a resumed run keeps them");
+            }
             config = new TrainConfig(chosen, threadCount, c.batchSize, c.lr, c.reg, epochs, c.seed, c.shuffle, dir,
-                    resume, null);
+                    resume, null, c.hidden);
             if (c.epoch >= epochs) {
                 throw new CommandLine.ParameterException(cli, "--epochs " + epochs + ": the checkpoint already has "
                         + c.epoch + " epochs; ask for more");
@@ -147,6 +157,41 @@ final class TrainCommand implements Callable<Integer> {
             throw new tp2.kernels.BackendUnavailableException("--backend " + chosen.cliName() + ": " + reason);
         }
         return config;
+    }
+
+    /**
+     * The hidden width: from --init's W1.npy (checked against W2.npy and --hidden), else --hidden, else
+     * the default; outside 1..4096 is a usage error. (With --resume the checkpoint's width is used.)
+     */
+    private int hiddenOption(CommandLine cli) throws IOException {
+        if (hidden != null && (hidden < 1 || hidden > TrainConfig.MAX_HIDDEN)) {
+            throw new CommandLine.ParameterException(cli, "--hidden must be between 1 and " + TrainConfig.MAX_HIDDEN
+                    + ", got " + hidden);
+        }
+        if (init == null) {
+            return hidden != null ? hidden : TrainConfig.HIDDEN;
+        }
+        try {
+            Npy.Header w1 = Npy.header(init.resolve("W1.npy"));
+            Npy.Header w2 = Npy.header(init.resolve("W2.npy"));
+            int width = w1.cols();
+            if (w1.rows() != tp2.data.Images.PIXELS + 1 || width < 1 || width > TrainConfig.MAX_HIDDEN) {
+                throw new CommandLine.ParameterException(cli, "--init " + init + ": W1.npy is " + w1.rows() + " x " + w1.cols()
+                        + "; it must be " + (tp2.data.Images.PIXELS + 1) + " x H with H (the hidden width) from 1 to "
+                        + TrainConfig.MAX_HIDDEN);
+            }
+            if (w2.rows() != width + 1 || w2.cols() != tp2.data.Cifar10.CLASSES) {
+                throw new CommandLine.ParameterException(cli, "--init " + init + ": W2.npy is " + w2.rows() + " x " + w2.cols()
+                        + ", but W1.npy's " + width + " hidden units need " + (width + 1) + " x " + tp2.data.Cifar10.CLASSES);
+            }
+            if (hidden != null && hidden != width) {
+                throw new CommandLine.ParameterException(cli, "--hidden " + hidden + ": the weights in " + init + " have "
+                        + width + " hidden units");
+            }
+            return width;
+        } catch (Npy.NpyException e) {
+            throw new CommandLine.ParameterException(cli, "--init " + init + ": " + e.getMessage());
+        }
     }
 
     /** The --backend value: a name, or the fastest available one when null; a bad name is a usage error. */
@@ -191,7 +236,7 @@ final class TrainCommand implements Callable<Integer> {
         run.put("epochs", config.epochs());
         run.put("seed", config.seed());
         run.put("shuffle", config.shuffle());
-        run.put("hidden", TrainConfig.HIDDEN);
+        run.put("hidden", config.hidden());
         run.put("w1_init_std", TrainConfig.W1_STD);
         run.put("w2_init_std", TrainConfig.W2_STD);
         run.put("data", dataOptions.describe());

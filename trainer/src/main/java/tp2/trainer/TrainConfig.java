@@ -8,16 +8,24 @@ import tp2.kernels.Backend;
  *
  * @param resume a checkpoint to continue from, or null
  * @param init a folder with W1.npy and W2.npy to start from, or null
+ * @param hidden hidden units (from the checkpoint when resuming, from W1.npy with --init)
  */
 public record TrainConfig(Backend backend, int threads, int batchSize, float lr, float reg, int epochs, long seed,
-                          boolean shuffle, Path out, Path resume, Path init) {
+                          boolean shuffle, Path out, Path resume, Path init, int hidden) {
     public static final float DEFAULT_LR = 1e-3f;
     public static final float DEFAULT_REG = 1e-4f;
-    public static final int HIDDEN = 100;
+    /** The default hidden width, and the widest ./tp2 train accepts. */
+    public static final int HIDDEN = 100, MAX_HIDDEN = 4096;
     public static final double W1_STD = 1e-4;
     public static final double W2_STD = 1e-2;
 
+    /** A configuration with the default {@link #HIDDEN} units. */
+    public TrainConfig(Backend backend, int threads, int batchSize, float lr, float reg, int epochs, long seed,
+                       boolean shuffle, Path out, Path resume, Path init) {
+        this(backend, threads, batchSize, lr, reg, epochs, seed, shuffle, out, resume, init, HIDDEN);
+    }
+
     public TrainConfig withResume(Path checkpoint) {
-        return new TrainConfig(backend, threads, batchSize, lr, reg, epochs, seed, shuffle, out, checkpoint, init);
+        return new TrainConfig(backend, threads, batchSize, lr, reg, epochs, seed, shuffle, out, checkpoint, init, hidden);
     }
 }

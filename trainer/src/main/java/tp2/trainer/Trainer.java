@@ -74,7 +74,8 @@ public final class Trainer {
         int k = Images.PIXELS;
         int classes = Cifar10.CLASSES;
         int batch = config.batchSize();
-        Network network = new Network(k, TrainConfig.HIDDEN, classes, Math.max(batch, EVAL_BATCH));
+        int hidden = config.hidden();
+        Network network = new Network(k, hidden, classes, Math.max(batch, EVAL_BATCH));
         float[] mean;
         int startEpoch = 0;
         List<EpochMetrics> history = new ArrayList<>();
@@ -84,9 +85,9 @@ public final class Trainer {
 
         if (config.resume() != null) {
             Checkpoint c = Checkpoint.load(config.resume());
-            if (c.k != k || c.hidden != TrainConfig.HIDDEN || c.classes != classes) {
+            if (c.k != k || c.hidden != hidden || c.classes != classes) {
                 throw new Checkpoint.CheckpointException(config.resume() + ": shapes " + c.k + "-" + c.hidden + "-"
-                        + c.classes + " do not match this network's " + k + "-" + TrainConfig.HIDDEN + "-" + classes);
+                        + c.classes + " do not match this network's " + k + "-" + hidden + "-" + classes);
             }
             network.setW1(c.w1);
             System.arraycopy(c.w2, 0, network.w2, 0, c.w2.length);
@@ -96,8 +97,8 @@ public final class Trainer {
         } else {
             mean = Batches.pixelMean(train);
             if (config.init() != null) {
-                float[] w1 = Npy.read(config.init().resolve("W1.npy"), k + 1, TrainConfig.HIDDEN);
-                float[] w2 = Npy.read(config.init().resolve("W2.npy"), TrainConfig.HIDDEN + 1, classes);
+                float[] w1 = Npy.read(config.init().resolve("W1.npy"), k + 1, hidden);
+                float[] w2 = Npy.read(config.init().resolve("W2.npy"), hidden + 1, classes);
                 network.setW1(w1);
                 System.arraycopy(w2, 0, network.w2, 0, w2.length);
             } else {
@@ -130,7 +131,7 @@ public final class Trainer {
                 out.println(format(row, config.epochs()));
                 out.flush();
                 // Every epoch's shuffle derives from (seed, epoch), so the seed is the whole RNG state.
-                new Checkpoint(k, TrainConfig.HIDDEN, classes, batch, config.lr(), config.reg(), config.seed(),
+                new Checkpoint(k, hidden, classes, batch, config.lr(), config.reg(), config.seed(),
                         config.shuffle(), epoch + 1, config.seed(), mean, network.w1(), network.w2).save(checkpoint);
                 files.writeMetrics(history);
             }

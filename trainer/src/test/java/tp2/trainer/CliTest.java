@@ -60,6 +60,8 @@ class CliTest {
         "--batch-size=abc     | Invalid value for option '--batch-size'",
         "--bogus              | Unknown option: '--bogus'",
         "--resume=/nonexistent/model.ckpt | --resume /nonexistent/model.ckpt: no such file",
+        "--hidden=0           | --hidden must be between 1 and 4096, got 0",
+        "--hidden=4097        | --hidden must be between 1 and 4096, got 4097",
     })
     void badOptionsAreOneLineAndExitCodeTwo(String option, String expected) {
         Run r = run(train(option));
@@ -129,6 +131,41 @@ class CliTest {
         assertTrue(resumed.out().contains("epoch 3/3") && !resumed.out().contains("epoch 1/3"), resumed.out());
     }
 
+    /** The width comes from --hidden, or from the checkpoint or the .npy files, which must agree with it. */
+    @Test
+    void theHiddenWidthIsAnOptionAndTravelsWithTheWeights() throws Exception {
+        Run narrow = run(train("--epochs", "1", "--hidden", "17", "--backend", "simd"));
+        assertEquals(0, narrow.code(), narrow.err());
+        assertTrue(narrow.out().contains("hidden 17"), narrow.out());
+        Path ckpt = tmp.resolve("run").resolve("model.ckpt");
+        assertEquals(17, Checkpoint.load(ckpt).hidden);
+        assertTrue(Files.readString(tmp.resolve("run").resolve("run.json")).contains("\"hidden\" : 17"));
+
+        Run resumed = run(train("--epochs", "2", "--resume", ckpt.toString()));
+        assertEquals(0, resumed.code(), resumed.err());
+        Run wrongResume = run(train("--epochs", "3", "--resume", ckpt.toString(), "--hidden", "100"));
+        assertEquals(2, wrongResume.code(), wrongResume.err());
+        assertTrue(wrongResume.err().contains("--hidden 100: the checkpoint") && wrongResume.err().contains("has 17 hidden units"),
+                wrongResume.err());
+
+        Path npy = tmp.resolve("npy17");
+        assertEquals(0, run("export", "--checkpoint", ckpt.toString(), "--npy", npy.toString()).code());
+        assertEquals(17, Npy.header(npy.resolve("W1.npy")).cols());
+        Run fromInit = run(train("--epochs", "1", "--init", npy.toString(), "--out", tmp.resolve("init17").toString()));
+        assertEquals(0, fromInit.code(), fromInit.err());
+        assertTrue(fromInit.out().contains("hidden 17"), fromInit.out());
+        Run wrongInit = run(train("--epochs", "1", "--init", npy.toString(), "--hidden", "18"));
+        assertEquals(2, wrongInit.code(), wrongInit.err());
+        assertTrue(wrongInit.err().contains("have 17 hidden units"), wrongInit.err());
+        Npy.write(npy.resolve("W2.npy"), new float[19 * 10], 19, 10);   // W2 for 18 units beside W1 for 17
+        Run mismatch = run(train("--epochs", "1", "--init", npy.toString()));
+        assertEquals(2, mismatch.code(), mismatch.err());
+        assertTrue(mismatch.err().contains("W2.npy is 19 x 10, but W1.npy's 17 hidden units need 18 x 10"), mismatch.err());
+
+        Run evaluated = run("evaluate", "--checkpoint", ckpt.toString(), "--data", data.toString(), "--records-per-file", "40");
+        assertEquals(0, evaluated.code(), evaluated.err());
+    }
+
     @Test
     void infoAndHelpWork() {
         Run info = run("info");
@@ -137,7 +174,7 @@ class CliTest {
         Run help = run("train", "--help");
         assertEquals(0, help.code());
         for (String option : new String[] {"--backend", "--threads", "--batch-size", "--lr", "--reg", "--epochs",
-            "--seed", "--no-shuffle", "--out", "--resume", "--init", "--data"}) {
+            "--seed", "--no-shuffle", "--out", "--resume", "--init", "--hidden", "--data"}) {
             assertTrue(help.out().contains(option), option + " in\n" + help.out());
         }
     }

@@ -159,4 +159,41 @@ class TrainerTest {
         Trainer.DivergedException e = assertThrows(Trainer.DivergedException.class, () -> train(wild, data));
         assertTrue(e.getMessage().startsWith("training diverged at epoch 1"), e.getMessage());
     }
+
+    /**
+     * Every backend trains any hidden width as naive does: a few steps (lr 1e-4, where summation
+     * order changes the weights by rounding only) at widths that take every path of the simd
+     * kernels (one column, a partial vector, the real 100, a width past two panels), and one
+     * thread against two bit for bit.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 17, 100, 257})
+    void everyBackendTrainsAnyWidthAsNaiveDoes(int hidden) throws Exception {
+        Cifar10 data = Generated.set(80, 20, 15);
+        TrainConfig naiveConfig = new TrainConfig(Backend.NAIVE, 1, 16, 1e-4f, 1e-4f, 1, 3, true, tmp.resolve("n" + hidden),
+                null, null, hidden);
+        Trainer.Result naive = train(naiveConfig, data);
+        assertEquals(hidden, naive.network().hidden());
+        for (Backend backend : new Backend[] {Backend.BLOCKED, Backend.SIMD}) {
+            Trainer.Result[] runs = new Trainer.Result[2];
+            for (int threads = 1; threads <= 2; threads++) {
+                runs[threads - 1] = train(new TrainConfig(backend, threads, 16, 1e-4f, 1e-4f, 1, 3, true,
+                        tmp.resolve(backend + "-" + threads + "-" + hidden), null, null, hidden), data);
+            }
+            assertArrayEquals(runs[0].network().w1(), runs[1].network().w1(), backend + " width " + hidden + ": 1 vs 2 threads");
+            float[][] ours = {runs[0].network().w1(), runs[0].network().w2()};
+            float[][] spec = {naive.network().w1(), naive.network().w2()};
+            for (int layer = 0; layer < 2; layer++) {
+                double scale = 0, worst = 0;
+                for (float v : spec[layer]) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                for (int e = 0; e < spec[layer].length; e++) {
+                    worst = Math.max(worst, Math.abs(ours[layer][e] - spec[layer][e]));
+                }
+                assertTrue(worst <= 1e-4 * scale, backend + " width " + hidden + " W" + (layer + 1)
+                        + ": max |difference| " + worst + " against max |W| " + scale);
+            }
+        }
+    }
 }

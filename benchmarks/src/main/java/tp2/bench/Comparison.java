@@ -1,0 +1,76 @@
+package tp2.bench;
+
+import java.util.Locale;
+
+/**
+ * The regression gate's decision for one benchmark, from paired times: in round i the reference
+ * build ran a fork (time a_i) and the working tree ran a fork right before or after it (b_i), so a
+ * pair shares the machine's phase of the moment. The slowdown is estimated from the log ratios
+ * d_i = ln(b_i / a_i): their mean, with a two-sided 95% Student t interval, turned back into a ratio
+ * (the geometric mean of b_i / a_i). The verdict:
+ * <ul>
+ *   <li>FAIL when the whole interval lies above 1 + {@link #THRESHOLD}: confidently slower by more
+ *       than the threshold;</li>
+ *   <li>PASS when the whole interval lies below 1 + {@link #THRESHOLD};</li>
+ *   <li>INCONCLUSIVE otherwise, or with fewer than {@link #MIN_PAIRS} pairs: measure more pairs, do
+ *       not guess.</li>
+ * </ul>
+ * Like Go's benchstat, it judges intervals rather than single numbers; unlike benchstat it pairs
+ * the samples, which removes most of a noisy VM's phase-to-phase variance.
+ */
+final class Comparison {
+    /** A slowdown above this fraction fails, when the interval says so with confidence. */
+    static final double THRESHOLD = 0.10;
+    /** No verdict from fewer pairs. */
+    static final int MIN_PAIRS = 3;
+
+    /** Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom; 1.96 beyond. */
+    private static final double[] T975 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060,
+        2.056, 2.052, 2.048, 2.045, 2.042};
+
+    enum Verdict { PASS, FAIL, INCONCLUSIVE }
+
+    /**
+     * The outcome: {@code ratio} is the working tree's time over the reference's (1.25 = 25%
+     * slower), {@code low} and {@code high} its 95% interval.
+     */
+    record Result(int pairs, double ratio, double low, double high, Verdict verdict) {
+        String delta() {
+            return String.format(Locale.ROOT, "%+.1f%% [%+.1f%%, %+.1f%%]", 100 * (ratio - 1), 100 * (low - 1),
+                    100 * (high - 1));
+        }
+    }
+
+    private Comparison() {}
+
+    /** The decision from the first {@code n} pairs of reference times {@code a} and working-tree times {@code b}. */
+    static Result decide(double[] a, double[] b, int n) {
+        if (n < 1) {
+            return new Result(0, Double.NaN, Double.NaN, Double.NaN, Verdict.INCONCLUSIVE);
+        }
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+            mean += Math.log(b[i] / a[i]);
+        }
+        mean /= n;
+        if (n < 2) {
+            return new Result(n, Math.exp(mean), Double.NaN, Double.NaN, Verdict.INCONCLUSIVE);
+        }
+        double ss = 0;
+        for (int i = 0; i < n; i++) {
+            double d = Math.log(b[i] / a[i]) - mean;
+            ss += d * d;
+        }
+        double halfWidth = t975(n - 1) * Math.sqrt(ss / (n - 1) / n);
+        double low = Math.exp(mean - halfWidth), high = Math.exp(mean + halfWidth);
+        double limit = 1 + THRESHOLD;
+        Verdict verdict = n < MIN_PAIRS ? Verdict.INCONCLUSIVE
+                : low > limit ? Verdict.FAIL : high < limit ? Verdict.PASS : Verdict.INCONCLUSIVE;
+        return new Result(n, Math.exp(mean), low, high, verdict);
+    }
+
+    static double t975(int degrees) {
+        return degrees <= T975.length ? T975[degrees - 1] : 1.96;
+    }
+}
