@@ -4,6 +4,10 @@ same machine, and prints medians, ratios to tp2 and test accuracies.
 
     python3 benchmarks/numpy/compare.py --data DIR --rounds 4 --epochs 4
     python3 benchmarks/numpy/compare.py --data DIR --peak            # also the README's results row
+    python3 benchmarks/numpy/compare.py --data DIR --who numpy,djl,dl4j,tp2   # the Java peers too
+
+The contenders: NumPy (tp2_numpy.py), PyTorch through DJL and DL4J (benchmarks/peers, built on
+first use with mvn -P peers), and ./tp2 train.
 
 Each round runs, for each thread count T, every contender once (in the order given by --who) for
 --epochs epochs. Epoch 1 is left out (it holds the JIT's warm-up and NumPy's first touch of its
@@ -64,7 +68,53 @@ def tp2_run(args, threads):
             return [(int(r["epoch"]), float(r["train_seconds"]), 100 * float(r["test_acc"])) for r in csv.DictReader(f)]
 
 
-RUNNERS = {"numpy": ("NumPy + OpenBLAS", numpy_run), "tp2": ("./tp2 train", tp2_run)}
+PEERS = os.path.join(ROOT, "benchmarks", "peers")
+PEER_LOG = {}   # per peer, lines its first run printed about its BLAS and threads
+
+
+def peers_classpath():
+    """Builds the peers module once (mvn -P peers: about a gigabyte of natives) and returns its classpath."""
+    listing = os.path.join(PEERS, "target", "classpath.txt")
+    if not os.path.exists(listing):
+        print("compare: building the peers (mvn -P peers package; the first time downloads ~1 GB)...", flush=True)
+        subprocess.run(["mvn", "-q", "-B", "-P", "peers", "-pl", "benchmarks/peers", "-am", "-DskipTests", "package"],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    with open(listing) as f:
+        return os.path.join(PEERS, "target", "classes") + os.pathsep + f.read().strip()
+
+
+def java_peer(main, args, threads, extra_flags=()):
+    cache = os.path.join(PEERS, "target")
+    env = peer_env(threads)
+    env.update(DJL_CACHE_DIR=os.path.join(cache, "djl-cache"), ENGINE_CACHE_DIR=os.path.join(cache, "djl-cache"))
+    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+    cmd = [java, "-Xmx6g", "-Dorg.bytedeco.javacpp.cachedir=" + os.path.join(cache, "javacpp-cache"), *extra_flags,
+           "-cp", peers_classpath(), main, "--data", args.data, "--epochs", str(args.epochs), "--lr", args.lr,
+           "--hidden", str(args.hidden), "--batch-size", str(args.batch_size)]
+    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    if main not in PEER_LOG:
+        PEER_LOG[main] = [l.strip() for l in (done.stdout + done.stderr).splitlines()
+                          if re.search(r"blas|backend used|num_threads|cores|engine", l, re.I)][:6]
+    rows = [EPOCH_LINE.match(line) for line in done.stdout.splitlines()]
+    rows = [(int(m.group(1)), float(m.group(2)), float(m.group(3))) for m in rows if m]
+    if len(rows) != args.epochs:
+        raise SystemExit("compare: %s printed %d epoch lines, expected %d:\n%s" % (main, len(rows), args.epochs,
+                                                                                  done.stdout + done.stderr))
+    return rows
+
+
+def djl_run(args, threads):
+    return java_peer("tp2.peers.DjlTrain", args, threads,
+                     ["-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=%d" % threads,
+                      "-Dai.djl.pytorch.num_interop_threads=1"])
+
+
+def dl4j_run(args, threads):
+    return java_peer("tp2.peers.Dl4jTrain", args, threads)
+
+
+RUNNERS = {"numpy": ("NumPy + OpenBLAS", numpy_run), "djl": ("PyTorch 2.7.1 through DJL 0.36", djl_run),
+           "dl4j": ("DL4J 1.0.0-M2.1 MultiLayerNetwork", dl4j_run), "tp2": ("./tp2 train", tp2_run)}
 
 
 def numpy_core():
@@ -170,6 +220,8 @@ def main():
             "%.2fx; %.2fx (%.2f-%.2f)" % (statistics.median(seconds[(w, t)]) / statistics.median(seconds[("tp2", t)]),
                                           statistics.median(paired[(w, t)]), min(paired[(w, t)]), max(paired[(w, t)]))
             for t in threads)))
+    for main, lines in PEER_LOG.items():
+        print("%s said: %s" % (main.rsplit(".", 1)[-1], "; ".join(lines) if lines else "(nothing about its BLAS)"))
     print()
     print("test accuracy after epoch %d: %s" % (args.epochs, ", ".join(
         "%s %d thread(s) %.2f%%" % (w, t, accuracy[(w, t)]) for w in who for t in threads)))

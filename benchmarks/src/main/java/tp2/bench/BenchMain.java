@@ -89,7 +89,12 @@ public final class BenchMain implements Callable<Integer> {
                     : ex.getMessage().replaceAll("\\s*\\R\\s*", " ")));
             return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Throwable t) {   // an Error (out of memory) is one line too
+            System.err.println(name + ": " + t);
+            return 1;
+        }
     }
 
     static Path home() {

@@ -24,6 +24,19 @@ final class ArchivePaths {
         return MEMBERS.contains(rest) ? rest : null;
     }
 
+    /** The size a member must have (batch files: {@code recordsPerFile} records) or may have at most (the others). */
+    static long sizeLimit(String member, int recordsPerFile) {
+        if (member.endsWith(".bin")) {
+            return Cifar10.fileBytes(recordsPerFile);
+        }
+        return member.equals(Cifar10.META_FILE) ? Cifar10Reader.MAX_META_BYTES : 1 << 20;   // readme.html: a page
+    }
+
+    /** Whether {@link #sizeLimit} is the member's exact size. */
+    static boolean exactSize(String member) {
+        return member.endsWith(".bin");
+    }
+
     /** Why an entry name is unsafe to extract anywhere (absolute, parent steps, backslashes), or null. */
     static String unsafeReason(String entryName) {
         if (entryName.startsWith("/") || entryName.startsWith("\\") || entryName.matches("^[A-Za-z]:.*")) {

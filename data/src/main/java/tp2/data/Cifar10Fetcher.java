@@ -59,12 +59,23 @@ public final class Cifar10Fetcher {
         };
     }
 
+    /** Without a known size or a Content-Length, a download stops after this many bytes (--max-bytes raises it). */
+    public static final long DEFAULT_MAX_BYTES = 256L << 20;   // 256 MiB: the official archive is 162 MiB
+    /** A download slower than this, averaged over {@link #RATE_WINDOW_NANOS}, is abandoned. */
+    static final long MIN_BYTES_PER_SECOND = 4 << 10;   // 4 KiB/s
+    static final long RATE_WINDOW_NANOS = 60_000_000_000L;   // 60 s
+    /** Leftovers of an interrupted fetch older than this are removed by the next one. */
+    static final long STALE_MILLIS = 10 * 60_000L;
+
     private final URI url;
     private final String md5;
     private final long expectedSize;   // -1: not checked
     private final int recordsPerFile;
     private int connectTimeoutMillis = 15_000;
     private int readTimeoutMillis = 30_000;
+    private long maxBytes = DEFAULT_MAX_BYTES;
+    private long deadlineMillis = 2 * 3600_000L;   // the whole download
+    private long minBytesPerSecond = MIN_BYTES_PER_SECOND;
 
     /** The official archive, checked against its published size and MD5. */
     public Cifar10Fetcher() {
@@ -79,6 +90,11 @@ public final class Cifar10Fetcher {
         if (!md5.matches("[0-9a-fA-F]{32}")) {
             throw new IllegalArgumentException("--md5 must be 32 hexadecimal digits, got '" + md5 + "'");
         }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("--url " + url + ": only http:// and https:// addresses are fetched"
+                    + (scheme.equals("file") ? "; for a local archive, pass it with --data" : ""));
+        }
         this.url = url;
         this.md5 = md5.toLowerCase(Locale.ROOT);
         this.expectedSize = expectedSize;
@@ -88,6 +104,19 @@ public final class Cifar10Fetcher {
     public Cifar10Fetcher timeouts(int connectMillis, int readMillis) {
         this.connectTimeoutMillis = connectMillis;
         this.readTimeoutMillis = readMillis;
+        return this;
+    }
+
+    /** The most bytes a download of unknown size may bring (default {@link #DEFAULT_MAX_BYTES}). */
+    public Cifar10Fetcher maxBytes(long bytes) {
+        this.maxBytes = bytes;
+        return this;
+    }
+
+    /** An overall deadline for the download and the slowest rate tolerated (tests make them short). */
+    public Cifar10Fetcher pace(long deadlineMillis, long minBytesPerSecond) {
+        this.deadlineMillis = deadlineMillis;
+        this.minBytesPerSecond = minBytesPerSecond;
         return this;
     }
 
@@ -105,26 +134,58 @@ public final class Cifar10Fetcher {
             throw new DataException(target + ": already exists; remove it first, or point --data at it");
         }
         Path parent = target.getParent();
-        Path download = null;
-        Path staging = null;
+        Path[] leftovers = new Path[2];   // the download and the staging folder, removed on any exit
+        Thread cleanup = new Thread(() -> {
+            deleteQuietly(leftovers[0]);
+            deleteQuietly(leftovers[1]);
+        }, "tp2-fetch-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);   // Ctrl-C or SIGTERM during the fetch
         try {
             Files.createDirectories(parent);
-            download = Files.createTempFile(parent, "cifar-10-binary.", ".tar.gz.part");
-            download(download, progress);
-            staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
-            extract(download, staging);
-            new Cifar10Reader(recordsPerFile).read(staging);
+            removeStale(parent, target.getFileName().toString());
+            leftovers[0] = SafeFiles.newTemporaryBeside(parent.resolve("cifar-10-binary.tar.gz.part"));
+            download(leftovers[0], progress);
+            leftovers[1] = Files.createDirectory(parent.resolve("." + target.getFileName() + ".partial-"
+                    + Long.toHexString(System.nanoTime())));
+            extract(leftovers[0], leftovers[1], recordsPerFile);
+            new Cifar10Reader(recordsPerFile).read(leftovers[1]);
             Files.deleteIfExists(target);   // only an empty folder can be here
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            staging = null;
+            Files.move(leftovers[1], target, StandardCopyOption.ATOMIC_MOVE);
+            leftovers[1] = null;
             return target;
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
             throw new DataException(target + ": appeared while fetching; remove it first");
         } catch (IOException e) {
             throw new DataException("cannot write the data set under " + parent + ": " + Cifar10Reader.describe(e));
         } finally {
-            deleteQuietly(download);
-            deleteQuietly(staging);
+            cleanup.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException ignored) {
+                // the JVM is shutting down: the hook runs anyway
+            }
+        }
+    }
+
+    /** Removes what an interrupted fetch left beside {@code target} more than {@link #STALE_MILLIS} ago. */
+    private static void removeStale(Path parent, String target) {
+        long now = System.currentTimeMillis();
+        try (Stream<Path> entries = Files.list(parent)) {
+            entries.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith(".cifar-10-binary.tar.gz.part.") && name.endsWith(".tmp")
+                        || name.startsWith("." + target + ".partial-");
+            }).forEach(p -> {
+                try {
+                    if (now - Files.getLastModifiedTime(p).toMillis() > STALE_MILLIS) {
+                        deleteQuietly(p);
+                    }
+                } catch (IOException ignored) {
+                    // gone already, or not ours to judge
+                }
+            });
+        } catch (IOException ignored) {
+            // nothing to clean
         }
     }
 
@@ -147,15 +208,44 @@ public final class Cifar10Fetcher {
                 throw new DataException("download of " + url + " failed: HTTP " + status + " "
                         + (connection.getResponseMessage() == null ? "" : connection.getResponseMessage()).trim());
             }
-            progress.start(connection.getContentLengthLong());
+            long length = connection.getContentLengthLong();
+            long limit = expectedSize >= 0 ? expectedSize : length >= 0 ? length : maxBytes;
+            if (length >= 0 && length > limit) {
+                throw new DataException(String.format(Locale.ROOT, "download of %s refused: the server announces %,d bytes, "
+                        + "the archive is %,d", url, length, limit));
+            }
+            progress.start(length);
+            long start = System.nanoTime();
+            long windowStart = start, windowBytes = 0;
             try (InputStream in = new DigestInputStream(connection.getInputStream(), digest);
                  OutputStream out = Files.newOutputStream(file)) {
                 byte[] buffer = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    if (received + n > limit) {
+                        throw new DataException(String.format(Locale.ROOT, "download of %s stopped: the server sent more "
+                                + "than the %,d bytes expected%s; it was removed", url, limit,
+                                expectedSize < 0 && length < 0 ? " (raise the limit with --max-bytes)" : ""));
+                    }
                     out.write(buffer, 0, n);
                     received += n;
+                    windowBytes += n;
                     progress.advance(n);
+                    long now = System.nanoTime();
+                    if (now - start > deadlineMillis * 1_000_000L) {
+                        throw new DataException(String.format(Locale.ROOT, "download of %s stopped: not finished after "
+                                + "%,d s (%,d bytes received); it was removed", url, deadlineMillis / 1000, received));
+                    }
+                    if (now - windowStart >= RATE_WINDOW_NANOS) {
+                        double rate = windowBytes / ((now - windowStart) / 1e9);
+                        if (rate < minBytesPerSecond) {
+                            throw new DataException(String.format(Locale.ROOT, "download of %s stopped: %.0f bytes/s over "
+                                    + "the last minute, below the %,d bytes/s a download needs; it was removed", url, rate,
+                                    minBytesPerSecond));
+                        }
+                        windowStart = now;
+                        windowBytes = 0;
+                    }
                 }
             }
         } catch (UnknownHostException e) {
@@ -164,8 +254,9 @@ public final class Cifar10Fetcher {
             throw new DataException("cannot download " + url + ": connection refused or unreachable (no network?)");
         } catch (SocketTimeoutException e) {
             throw new DataException("cannot download " + url + ": timed out after " + received + " bytes");
-        } catch (IOException e) {
-            throw new DataException("cannot download " + url + ": " + Cifar10Reader.describe(e));
+        } catch (IOException | ClassCastException e) {
+            throw new DataException("cannot download " + url + ": " + (e instanceof IOException io ? Cifar10Reader.describe(io)
+                    : "not an HTTP address"));
         } finally {
             progress.finish();
             if (connection != null) {
@@ -184,8 +275,13 @@ public final class Cifar10Fetcher {
         }
     }
 
-    /** Extracts the known members into {@code staging}, rejecting the archive on any unsafe entry. */
-    private static void extract(Path archive, Path staging) throws DataException {
+    /**
+     * Extracts the known members into {@code staging}, rejecting the archive on any unsafe entry: a
+     * link, a FIFO or device, a path outside the target, a member twice, or a member whose declared
+     * size is not what that file must be (checked before a byte of it is written).
+     */
+    private static void extract(Path archive, Path staging, int recordsPerFile) throws DataException {
+        java.util.Set<String> installed = new java.util.HashSet<>();
         try (InputStream file = Files.newInputStream(archive);
              TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
                      new java.io.BufferedInputStream(file, 1 << 16)))) {
@@ -200,6 +296,10 @@ public final class Cifar10Fetcher {
                     throw new DataException("archive rejected: entry '" + name + "' is a link to '"
                             + entry.getLinkName() + "'");
                 }
+                if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
+                    throw new DataException("archive rejected: entry '" + name + "' is a "
+                            + (entry.isFIFO() ? "FIFO" : "device") + ", not a regular file");
+                }
                 if (!entry.isDirectory() && !entry.isFile()) {
                     throw new DataException("archive rejected: entry '" + name + "' is not a regular file");
                 }
@@ -207,11 +307,23 @@ public final class Cifar10Fetcher {
                 if (member == null || entry.isDirectory()) {
                     continue;   // the folder itself, or something the data set does not need
                 }
+                if (!installed.add(member)) {
+                    throw new DataException("archive rejected: entry '" + name + "' appears twice");
+                }
+                long allowed = ArchivePaths.sizeLimit(member, recordsPerFile);
+                if (entry.getSize() > allowed || (ArchivePaths.exactSize(member) && entry.getSize() != allowed)) {
+                    throw new DataException(String.format(Locale.ROOT,
+                            "archive rejected: entry '%s' declares %,d bytes; that file %s %,d", name, entry.getSize(),
+                            ArchivePaths.exactSize(member) ? "is" : "holds at most", allowed));
+                }
                 Path out = staging.resolve(member).normalize();
                 if (!out.getParent().equals(staging)) {
                     throw new DataException("archive rejected: entry '" + name + "' resolves outside the target");
                 }
-                long copied = Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
+                long copied;
+                try (OutputStream o = Files.newOutputStream(out, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                    copied = copyAtMost(tar, o, entry.getSize());
+                }
                 if (copied != entry.getSize()) {
                     throw new DataException(String.format(Locale.ROOT,
                             "archive rejected: entry '%s' declares %,d bytes but holds %,d", name, entry.getSize(), copied));
@@ -222,6 +334,18 @@ public final class Cifar10Fetcher {
         } catch (IOException e) {
             throw new DataException("archive rejected: it is damaged (" + Cifar10Reader.describe(e) + ")");
         }
+    }
+
+    /** Copies at most {@code limit} bytes; returns how many. */
+    private static long copyAtMost(InputStream in, OutputStream out, long limit) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long copied = 0;
+        int n;
+        while (copied < limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - copied))) > 0) {
+            out.write(buffer, 0, n);
+            copied += n;
+        }
+        return copied;
     }
 
     private static boolean isEmptyFolder(Path dir) {

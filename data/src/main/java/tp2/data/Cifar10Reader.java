@@ -28,6 +28,9 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * expected versus found; nothing partial is ever returned.
  */
 public final class Cifar10Reader {
+    /** The most a class-name file may hold: ten short names take a few hundred bytes. */
+    static final int MAX_META_BYTES = 1 << 16;
+
     private final int recordsPerFile;
 
     /** A reader for the official files: 10,000 records each. */
@@ -53,6 +56,7 @@ public final class Cifar10Reader {
         }
         String name = location.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) {
+            checkRegularFile(location);
             return readArchive(location);
         }
         throw new DataException(location + ": not a folder of CIFAR-10 batches nor a .tar.gz archive");
@@ -70,7 +74,12 @@ public final class Cifar10Reader {
         Path meta = dir.resolve(Cifar10.META_FILE);
         checkRegularFile(meta);
         try {
-            target.meta = Files.readString(meta, StandardCharsets.UTF_8);
+            long size = Files.size(meta);
+            if (size > MAX_META_BYTES) {
+                throw new DataException(String.format(Locale.ROOT, "%s: %,d bytes, more than a list of class names can be "
+                        + "(at most %,d)", meta, size, MAX_META_BYTES));
+            }
+            target.meta = decodeMeta(Files.readAllBytes(meta), meta.toString());
         } catch (IOException e) {
             throw new DataException(meta + ": cannot read: " + describe(e));
         }
@@ -98,15 +107,33 @@ public final class Cifar10Reader {
     }
 
     private static void checkRegularFile(Path file) throws DataException {
-        if (Files.isDirectory(file)) {
-            throw new DataException(file + ": is a folder, expected a file");
+        try {
+            SafeFiles.requireRegularFile(file, "a file");
+        } catch (IOException e) {
+            throw new DataException(e.getMessage());
         }
-        if (!Files.exists(file)) {
-            throw new DataException(file + ": missing");
+    }
+
+    /** The class-name file as text: strict UTF-8 (a bad byte is named), control characters escaped. */
+    static String decodeMeta(byte[] bytes, String where) throws DataException {
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            throw new DataException(String.format(Locale.ROOT, "%s: not UTF-8 text at byte %,d (0x%02x)", where,
+                    in.position(), bytes[in.position()] & 0xFF));
         }
-        if (!Files.isReadable(file)) {
-            throw new DataException(file + ": not readable (permission denied)");
+        out.flip();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < out.length(); i++) {
+            char c = out.charAt(i);
+            boolean control = Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t';
+            text.append(control ? String.format(Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c));
         }
+        return text.toString();
     }
 
     private Cifar10 readArchive(Path archive) throws DataException {
@@ -124,7 +151,11 @@ public final class Cifar10Reader {
                 }
                 String where = archive + "!" + entry.getName();
                 if (name.equals(Cifar10.META_FILE)) {
-                    target.meta = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                    if (entry.getSize() > MAX_META_BYTES) {
+                        throw new DataException(String.format(Locale.ROOT, "%s: declares %,d bytes, more than a list of "
+                                + "class names can be (at most %,d)", where, entry.getSize(), MAX_META_BYTES));
+                    }
+                    target.meta = decodeMeta(tar.readNBytes(MAX_META_BYTES), where);
                     target.seen.add(name);
                 } else if (Cifar10.TRAIN_FILES.contains(name) || name.equals(Cifar10.TEST_FILE)) {
                     if (entry.getSize() != expected) {

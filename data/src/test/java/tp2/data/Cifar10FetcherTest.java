@@ -51,6 +51,35 @@ class Cifar10FetcherTest {
             }
             exchange.close();
         });
+        server.createContext("/endless", exchange -> {   // streams without end, no Content-Length
+            exchange.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[1 << 16];
+            try (OutputStream out = exchange.getResponseBody()) {
+                while (true) {
+                    out.write(chunk);
+                }
+            } catch (IOException ignored) {
+                // the client hung up: what the test wants
+            }
+            exchange.close();
+        });
+        server.createContext("/slow", exchange -> {   // one byte every 300 ms
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 1000; i++) {
+                    out.write(0);
+                    out.flush();
+                    Thread.sleep(300);
+                }
+            } catch (IOException | InterruptedException ignored) {
+                // the client hung up
+            }
+            exchange.close();
+        });
+        server.createContext("/huge", exchange -> {   // announces 10 GB
+            exchange.sendResponseHeaders(200, 10_000_000_000L);
+            exchange.close();
+        });
         server.createContext("/missing", exchange -> {
             exchange.sendResponseHeaders(404, -1);
             exchange.close();
@@ -232,5 +261,127 @@ class Cifar10FetcherTest {
                 () -> fetcherFor(archive).fetch(target(), Cifar10Fetcher.Progress.NONE));
         assertTrue(e.getMessage().contains("already exists"), e.getMessage());
         assertEquals("keep", Files.readString(target().resolve("mine.txt")));
+    }
+
+    private URI at(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    @Test
+    void aServerThatStreamsWithoutEndIsCutAtTheLimit() throws Exception {
+        Cifar10Fetcher fetcher = new Cifar10Fetcher(at("/endless"), "0123456789abcdef0123456789abcdef", -1, SmallCifar.RECORDS)
+                .timeouts(5_000, 5_000).maxBytes(1 << 20);
+        String message = rejected(fetcher);
+        assertTrue(message.contains("sent more than the 1,048,576 bytes expected") && message.contains("--max-bytes"), message);
+    }
+
+    @Test
+    void anAnnouncedSizeAboveTheArchivesIsRefusedBeforeDownloading() throws Exception {
+        Cifar10Fetcher fetcher = new Cifar10Fetcher(at("/huge"), "0123456789abcdef0123456789abcdef", 1000, SmallCifar.RECORDS)
+                .timeouts(5_000, 5_000);
+        String message = rejected(fetcher);
+        assertTrue(message.contains("announces 10,000,000,000 bytes"), message);
+    }
+
+    @Test
+    void aServerThatDripsBytesMissesTheDeadline() throws Exception {
+        Cifar10Fetcher fetcher = new Cifar10Fetcher(at("/slow"), "0123456789abcdef0123456789abcdef", -1, SmallCifar.RECORDS)
+                .timeouts(5_000, 5_000).pace(1_500, 1);
+        long start = System.nanoTime();
+        String message = rejected(fetcher);
+        assertTrue(message.contains("not finished after 1 s"), message);
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "it gave up in time");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file:///etc/passwd", "ftp://example.org/cifar.tar.gz", "jar:file:/x.jar!/y"})
+    void onlyHttpAddressesAreFetched(String address) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new Cifar10Fetcher(URI.create(address), "0123456789abcdef0123456789abcdef", -1, SmallCifar.RECORDS));
+        assertTrue(e.getMessage().contains("only http:// and https:// addresses are fetched"), e.getMessage());
+    }
+
+    @Test
+    void aMemberDeclaringMoreThanItsFileCanBeIsRejectedBeforeItIsWritten() throws Exception {
+        // a tar header that declares 1 GiB for data_batch_1.bin, followed by a few bytes: a "bomb"
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(raw);
+        TarArchiveEntry bomb = new TarArchiveEntry(Cifar10.FOLDER + "/data_batch_1.bin");
+        bomb.setSize(1L << 30);
+        tar.putArchiveEntry(bomb);
+        tar.write(new byte[4096]);
+        tar.flush();
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (OutputStream zip = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(gz)) {
+            zip.write(raw.toByteArray());
+        }
+        String message = rejected(fetcherFor(gz.toByteArray()));
+        assertTrue(message.contains("declares 1,073,741,824 bytes; that file is " + String.format("%,d",
+                Cifar10.fileBytes(SmallCifar.RECORDS))), message);
+    }
+
+    @Test
+    void fifoAndDeviceEntriesRejectTheArchive() throws Exception {
+        for (byte type : new byte[] {TarArchiveEntry.LF_FIFO, TarArchiveEntry.LF_CHR, TarArchiveEntry.LF_BLK}) {
+            List<SmallCifar.Entry> entries = SmallCifar.validEntries();
+            entries.set(1, new SmallCifar.Entry(Cifar10.FOLDER + "/data_batch_1.bin", null, type, null));
+            String message = rejected(fetcherFor(SmallCifar.archive(entries)));
+            assertTrue(message.contains("'" + Cifar10.FOLDER + "/data_batch_1.bin' is a"), message);
+        }
+    }
+
+    @Test
+    void aMemberTwiceRejectsTheArchive() throws Exception {
+        List<SmallCifar.Entry> entries = SmallCifar.validEntries();
+        entries.add(new SmallCifar.Entry(Cifar10.FOLDER + "/data_batch_2.bin", SmallCifar.batch(99, SmallCifar.RECORDS)));
+        String message = rejected(fetcherFor(SmallCifar.archive(entries)));
+        assertTrue(message.contains("data_batch_2.bin' appears twice"), message);
+    }
+
+    @Test
+    void leftoversOfAnInterruptedFetchAreRemovedByTheNext() throws Exception {
+        Path parent = Files.createDirectories(target().getParent());
+        Path oldPart = Files.writeString(parent.resolve(".cifar-10-binary.tar.gz.part.1234.tmp"), "half a download");
+        Path oldStaging = Files.createDirectories(parent.resolve("." + Cifar10.FOLDER + ".partial-abcd"));
+        Files.writeString(oldStaging.resolve("data_batch_1.bin"), "half");
+        java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 3_600_000);
+        for (Path p : new Path[] {oldPart, oldStaging}) {
+            Files.setLastModifiedTime(p, hourAgo);
+        }
+        fetcherFor(SmallCifar.archive(SmallCifar.validEntries())).fetch(target(), Cifar10Fetcher.Progress.NONE);
+        assertFalse(Files.exists(oldPart));
+        assertFalse(Files.exists(oldStaging));
+    }
+
+    /** SIGTERM in the middle of a download: the process's shutdown hook removes the partial file. */
+    @Test
+    void aTerminatedFetchLeavesNothing() throws Exception {
+        Path parent = Files.createDirectories(target().getParent());
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), FetchMain.class.getName(), at("/slow").toString(), target().toString())
+                .redirectErrorStream(true).start();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline && allFiles().isEmpty()) {
+            Thread.sleep(50);
+        }
+        assertFalse(allFiles().isEmpty(), "the child never started its download");
+        child.destroy();   // SIGTERM
+        assertTrue(child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(List.of(), allFiles(), "leftovers after SIGTERM");
+        try (Stream<Path> left = Files.list(parent)) {
+            assertEquals(List.of(), left.collect(Collectors.toList()));
+        }
+    }
+
+    /** The fetched folder and its files get the umask's permissions, as any new file does. */
+    @Test
+    void fetchedFilesFollowTheUmask() throws Exception {
+        Path probe = Files.createDirectory(tmp.resolve("probe"));
+        Path probeFile = Files.createFile(tmp.resolve("probe-file"));
+        fetcherFor(SmallCifar.archive(SmallCifar.validEntries())).fetch(target(), Cifar10Fetcher.Progress.NONE);
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(target()));
+        assertEquals(Files.getPosixFilePermissions(probeFile), Files.getPosixFilePermissions(target().resolve("data_batch_1.bin")));
     }
 }

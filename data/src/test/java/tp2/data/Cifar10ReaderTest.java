@@ -156,4 +156,50 @@ class Cifar10ReaderTest {
         Cifar10 data = reader.read(SmallCifar.writeFolder(tmp.resolve("set")));
         assertEquals(R, Cifar10Reader.classCounts(data.test()).values().stream().mapToInt(Integer::intValue).sum());
     }
+
+    /** A FIFO would block a reader forever: every input must be a regular file, named when it is not. */
+    @Test
+    void aFifoInPlaceOfAFileIsNamedNotWaitedFor() throws Exception {
+        Path dir = SmallCifar.writeFolder(tmp.resolve("set"));
+        for (String file : new String[] {"data_batch_3.bin", Cifar10.META_FILE}) {
+            Path set = SmallCifar.writeFolder(tmp.resolve("set-" + file));
+            Files.delete(set.resolve(file));
+            Process mkfifo = new ProcessBuilder("mkfifo", set.resolve(file).toString()).start();
+            org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available");
+            assertTrue(rejection(set).endsWith(file + ": not a regular file (a FIFO, socket or device), expected a file"),
+                    rejection(set));
+        }
+        Path fifoArchive = tmp.resolve("cifar-10-binary.tar.gz");
+        new ProcessBuilder("mkfifo", fifoArchive.toString()).start().waitFor();
+        assertTrue(rejection(fifoArchive).contains("not a regular file"), rejection(fifoArchive));
+        assertTrue(dir.toFile().exists());
+    }
+
+    @Test
+    void aHugeClassNameFileIsRefusedBeforeItIsRead() throws Exception {
+        Path dir = SmallCifar.writeFolder(tmp.resolve("set"));
+        try (var out = Files.newOutputStream(dir.resolve(Cifar10.META_FILE))) {
+            out.write(new byte[Cifar10Reader.MAX_META_BYTES + 1]);
+        }
+        assertTrue(rejection(dir).contains("65,537 bytes, more than a list of class names can be"), rejection(dir));
+    }
+
+    @Test
+    void aClassNameFileThatIsNotUtf8IsNamedWithTheByte() throws Exception {
+        Path dir = SmallCifar.writeFolder(tmp.resolve("set"));
+        byte[] meta = SmallCifar.meta().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        meta[12] = (byte) 0xFF;
+        Files.write(dir.resolve(Cifar10.META_FILE), meta);
+        assertTrue(rejection(dir).endsWith(Cifar10.META_FILE + ": not UTF-8 text at byte 12 (0xff)"), rejection(dir));
+    }
+
+    /** Class names reach the terminal: an escape sequence in one is shown, not obeyed. */
+    @Test
+    void controlCharactersInClassNamesAreEscaped() throws Exception {
+        Path dir = SmallCifar.writeFolder(tmp.resolve("set"));
+        Files.writeString(dir.resolve(Cifar10.META_FILE), SmallCifar.meta().replace("bird", "bi\u001b[2Jrd"));
+        Cifar10 data = reader.read(dir);
+        assertEquals("bi\\u001b[2Jrd", data.classNames().get(2));
+        assertTrue(data.classNames().stream().allMatch(n -> n.chars().noneMatch(Character::isISOControl)));
+    }
 }

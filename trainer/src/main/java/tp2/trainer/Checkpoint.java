@@ -3,15 +3,12 @@ package tp2.trainer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.zip.CRC32;
+import tp2.data.SafeFiles;
 
 /**
  * {@code model.ckpt}: everything needed to continue or evaluate a run, little-endian throughout.
@@ -27,7 +24,7 @@ import java.util.zip.CRC32;
  *   ...     4(k+1)h  W1, row-major      4(h+1)c  W2, row-major
  *   end-4   4     CRC32 of every byte before it
  * </pre>
- * Saving writes a temporary file beside the target, forces it to disk, renames it over the target
+ * Saving writes a new file beside the target, forces it to disk, renames it over the target
  * atomically and forces the folder, so a crash at any point leaves the previous checkpoint or the
  * new one, never a mix.
  */
@@ -91,67 +88,50 @@ public final class Checkpoint {
         return b.array();
     }
 
-    /** Writes atomically: temporary file, fsync, rename over {@code file}, fsync of the folder. */
+    /** Writes atomically: a new file beside it, fsync, rename over {@code file}, fsync of the folder. */
     public void save(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer data = ByteBuffer.wrap(encode());
-                while (data.hasRemaining()) {
-                    channel.write(data);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
-                folder.force(true);
-            } catch (IOException ignored) {
-                // some file systems cannot sync a folder; the rename itself is still atomic
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        SafeFiles.writeAtomically(file, encode(), true);
     }
 
-    /** Reads and verifies a checkpoint; every problem is one line naming the file and the field. */
+    /**
+     * Reads and verifies a checkpoint; every problem is one line naming the file and the field. The
+     * file must be a regular file of exactly the size its shapes need (checked before it is read),
+     * with a matching CRC, header fields a command line would accept, and finite numbers throughout.
+     */
     public static Checkpoint load(Path file) throws CheckpointException {
         byte[] bytes;
         try {
+            SafeFiles.requireRegularFile(file, "a checkpoint");
+            long size = Files.size(file);
+            if (size < HEADER_BYTES + 4) {
+                throw new CheckpointException(String.format(Locale.ROOT,
+                        "%s: not a tp2 checkpoint: %,d bytes is shorter than the %d-byte header", file, size, HEADER_BYTES + 4));
+            }
+            byte[] header = new byte[HEADER_BYTES];
+            try (var in = Files.newInputStream(file)) {
+                if (in.readNBytes(header, 0, HEADER_BYTES) != HEADER_BYTES) {
+                    throw new CheckpointException(file + ": the file got shorter while it was read");
+                }
+            }
+            long expected = expectedSize(file, ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN));
+            if (size != expected) {
+                ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+                throw new CheckpointException(String.format(Locale.ROOT,
+                        "%s: %,d bytes, but shapes %d-%d-%d need %,d (truncated or damaged)", file, size, h.getInt(12),
+                        h.getInt(16), h.getInt(20), expected));
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new CheckpointException(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new CheckpointException(message.startsWith(file.toString()) ? message : file + ": cannot read (" + message + ")");
         }
-        if (bytes.length < HEADER_BYTES + 4) {
-            throw new CheckpointException(String.format(Locale.ROOT,
-                    "%s: not a tp2 checkpoint: %,d bytes is shorter than the %d-byte header", file, bytes.length, HEADER_BYTES + 4));
+        if (bytes.length != expectedSizeUnchecked(bytes)) {
+            throw new CheckpointException(file + ": the file changed while it was read");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] magic = new byte[MAGIC.length];
-        b.get(magic);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
-            throw new CheckpointException(file + ": not a tp2 checkpoint (wrong magic bytes)");
-        }
-        int version = b.getInt();
-        if (version != VERSION) {
-            throw new CheckpointException(file + ": checkpoint version " + version + ", this build reads version " + VERSION);
-        }
+        b.position(12);
         int k = b.getInt(), hidden = b.getInt(), classes = b.getInt();
-        if (k < 1 || hidden < 1 || classes < 2 || k > 1 << 20 || hidden > 1 << 16 || classes > 1 << 16) {
-            throw new CheckpointException(String.format(Locale.ROOT,
-                    "%s: implausible shapes k=%d, hidden=%d, classes=%d", file, k, hidden, classes));
-        }
-        long expected = sizeFor(k, hidden, classes);
-        if (bytes.length != expected) {
-            throw new CheckpointException(String.format(Locale.ROOT,
-                    "%s: %,d bytes, but shapes %d-%d-%d need %,d (truncated or damaged)", file, bytes.length, k, hidden,
-                    classes, expected));
-        }
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 4);
         int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
@@ -162,9 +142,17 @@ public final class Checkpoint {
         int batchSize = b.getInt();
         float lr = b.getFloat(), reg = b.getFloat();
         long seed = b.getLong();
-        boolean shuffle = b.getInt() != 0;
+        int shuffle = b.getInt();
         int epoch = b.getInt();
         long rngState = b.getLong();
+        String bad = batchSize < 1 ? "batch size " + batchSize + " (must be at least 1)"
+                : !Float.isFinite(lr) || lr <= 0 ? "lr " + lr + " (must be a finite number above 0)"
+                : !Float.isFinite(reg) || reg < 0 ? "reg " + reg + " (must be a finite number, 0 or more)"
+                : shuffle != 0 && shuffle != 1 ? "shuffle flag " + shuffle + " (must be 0 or 1)"
+                : epoch < 0 ? "epochs completed " + epoch + " (must be 0 or more)" : null;
+        if (bad != null) {
+            throw new CheckpointException(file + ": the header holds " + bad + ": not a checkpoint tp2 wrote");
+        }
         float[] mean = new float[k];
         float[] w1 = new float[(k + 1) * hidden];
         float[] w2 = new float[(hidden + 1) * classes];
@@ -173,7 +161,47 @@ public final class Checkpoint {
         b.asFloatBuffer().get(w1);
         b.position(b.position() + 4 * w1.length);
         b.asFloatBuffer().get(w2);
-        return new Checkpoint(k, hidden, classes, batchSize, lr, reg, seed, shuffle, epoch, rngState, mean, w1, w2);
+        String nonFinite = firstNonFinite(mean, k, "the training mean")
+                + firstNonFinite(w1, hidden, "W1") + firstNonFinite(w2, classes, "W2");
+        if (!nonFinite.isEmpty()) {
+            throw new CheckpointException(file + ": " + nonFinite.split(";")[0] + "; a checkpoint holds finite numbers only");
+        }
+        return new Checkpoint(k, hidden, classes, batchSize, lr, reg, seed, shuffle == 1, epoch, rngState, mean, w1, w2);
+    }
+
+    /** The size the header's magic, version and shapes call for; a wrong magic, version or shape is an error. */
+    private static long expectedSize(Path file, ByteBuffer header) throws CheckpointException {
+        byte[] magic = new byte[MAGIC.length];
+        header.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new CheckpointException(file + ": not a tp2 checkpoint (wrong magic bytes)");
+        }
+        int version = header.getInt();
+        if (version != VERSION) {
+            throw new CheckpointException(file + ": checkpoint version " + version + ", this build reads version " + VERSION);
+        }
+        int k = header.getInt(), hidden = header.getInt(), classes = header.getInt();
+        if (k < 1 || hidden < 1 || classes < 2 || k > 1 << 20 || hidden > TrainConfig.MAX_HIDDEN || classes > 1 << 16) {
+            throw new CheckpointException(String.format(Locale.ROOT,
+                    "%s: implausible shapes k=%d, hidden=%d, classes=%d", file, k, hidden, classes));
+        }
+        return sizeFor(k, hidden, classes);
+    }
+
+    private static long expectedSizeUnchecked(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return sizeFor(b.getInt(12), b.getInt(16), b.getInt(20));
+    }
+
+    /** "W1[r][c] is NaN;" for the first non-finite element, or "". */
+    private static String firstNonFinite(float[] a, int cols, String name) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                return name + (name.startsWith("W") ? "[" + i / cols + "][" + i % cols + "]" : "[" + i + "]")
+                        + " is " + a[i] + ";";
+            }
+        }
+        return "";
     }
 
     /** A checkpoint that cannot be used; the message is one line. */

@@ -39,6 +39,10 @@ final class DataCommand implements Runnable {
         @Option(names = "--md5", paramLabel = "HEX", description = "Expected MD5 of the archive (default: the official one)")
         String md5;
 
+        @Option(names = "--max-bytes", paramLabel = "N", description = "With --url and no Content-Length: stop after N bytes "
+                + "(default: 268435456, 256 MiB; the official archive is 170 MB)")
+        Long maxBytes;
+
         @Option(names = "--records-per-file", hidden = true, defaultValue = "10000")
         int recordsPerFile;
 
@@ -48,11 +52,17 @@ final class DataCommand implements Runnable {
             if ((url == null) != (md5 == null)) {
                 throw new CommandLine.ParameterException(cli, "--url and --md5 go together");
             }
+            if (maxBytes != null && maxBytes < 1) {
+                throw new CommandLine.ParameterException(cli, "--max-bytes must be at least 1, got " + maxBytes);
+            }
             Cifar10Fetcher fetcher;
             try {
                 fetcher = url == null ? new Cifar10Fetcher() : new Cifar10Fetcher(url, md5, -1, recordsPerFile);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
+            }
+            if (maxBytes != null) {
+                fetcher.maxBytes(maxBytes);
             }
             Path target = DataLocation.resolve(data).path();
             cli.getOut().println("fetching " + fetcher.url() + " into " + target);

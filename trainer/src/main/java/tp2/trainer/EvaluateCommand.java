@@ -31,7 +31,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        if (!java.nio.file.Files.isRegularFile(checkpoint)) {
+        if (!java.nio.file.Files.exists(checkpoint)) {   // anything else that is not a checkpoint: Checkpoint.load names it
             throw new CommandLine.ParameterException(cli, "--checkpoint " + checkpoint + ": no such file");
         }
         Backend chosen = TrainCommand.backendOption(cli, backend);

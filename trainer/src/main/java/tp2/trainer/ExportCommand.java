@@ -24,7 +24,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        if (!Files.isRegularFile(checkpoint)) {
+        if (!Files.exists(checkpoint)) {   // anything else that is not a checkpoint: Checkpoint.load names it
             throw new CommandLine.ParameterException(cli, "--checkpoint " + checkpoint + ": no such file");
         }
         Checkpoint c = Checkpoint.load(checkpoint);

@@ -45,13 +45,29 @@ public final class Main implements Runnable {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex));
             return FAILURE;
         });
-        return cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (Throwable t) {   // the last line of defence: an Error (out of memory, stack overflow) is one line too
+            err.println("tp2: " + describe(t));
+            err.flush();
+            return FAILURE;
+        }
+        if (out.checkError()) {   // a full disk or a closed pipe on stdout: the results did not reach anyone
+            err.println("tp2: cannot write to standard output (a full device or a closed pipe?)");
+            err.flush();
+            return FAILURE;
+        }
+        return code;
     }
 
     static String describe(Throwable e) {
         String message = e.getMessage();
         if (e instanceof OutOfMemoryError) {
-            return "out of memory (" + message + "); give the JVM more with -Xmx";
+            return "out of memory (" + message + "); give the JVM more with -Xmx (jvm.flags) or ask for less";
+        }
+        if (e instanceof StackOverflowError) {
+            return "stack overflow (a bug: please report it with the command line)";
         }
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();

@@ -36,7 +36,7 @@ public final class Npy {
         b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         b.put(header.getBytes(StandardCharsets.US_ASCII));
         b.asFloatBuffer().put(data);
-        Files.write(file, b.array());
+        tp2.data.SafeFiles.writeAtomically(file, b.array(), false);   // a link at the target is replaced, not followed
     }
 
     /** The header of a 2-D '<f4' C-order .npy file: its shape and where its data starts. */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,13 +86,6 @@ final class RunFiles {
     }
 
     private void replace(String name, byte[] content) throws IOException {
-        Path target = dir.resolve(name);
-        Path tmp = Files.createTempFile(dir, name + ".", ".tmp");
-        try {
-            Files.write(tmp, content);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        tp2.data.SafeFiles.writeAtomically(dir.resolve(name), content, false);
     }
 }

@@ -65,8 +65,16 @@ final class TrainCommand implements Callable<Integer> {
             + "the width of the checkpoint or the .npy files)")
     Integer hidden;
 
+    @Option(names = "--overwrite", description = "Train into an --out folder that holds another run, replacing its files")
+    boolean overwrite;
+
     @Mixin
     DataOptions dataOptions;
+
+    /** The largest --batch-size: its buffers must fit the heap long before ints overflow. */
+    static final int MAX_BATCH = 65_536;
+    /** Files that mark a folder as holding a run. */
+    static final String[] RUN_FILES = {"model.ckpt", "run.json", "metrics.csv"};
 
     @Override
     public Integer call() throws Exception {
@@ -74,6 +82,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = cli.getOut();
         TrainConfig config = validate(cli);
         Cifar10 data = dataOptions.load(cli, stdout);
+        checkBatchFits(cli, config, data);
         stdout.printf("tp2 train: backend %s, %d thread%s, %s%n", config.backend().cliName(), config.threads(),
                 config.threads() == 1 ? "" : "s", SystemInfo.vector());
         stdout.printf("  data %s: %,d training and %,d test images%n", dataOptions.describe(), data.train().count(),
@@ -84,10 +93,20 @@ final class TrainCommand implements Callable<Integer> {
         stdout.flush();
         long start = System.nanoTime();
         Files.createDirectories(config.out());   // the run starts: only now does its folder exist
-        Map<String, Object> run = runInfo(config);
-        RunFiles files = new RunFiles(config.out());
-        files.writeRun(run);
-        Trainer.Result result = new Trainer(config, data, stdout, ConsoleProgress.training()).run();
+        try (RunLock lock = RunLock.acquire(config.out())) {
+            Map<String, Object> run = runInfo(config);
+            RunFiles files = new RunFiles(config.out());
+            files.writeRun(run);
+            Trainer.Result result = new Trainer(config, data, stdout, ConsoleProgress.training()).run();
+            finish(stdout, config, run, files, result, start);
+        } catch (RunLock.InUseException e) {
+            throw new CommandLine.ParameterException(cli, "--out " + config.out() + ": " + e.getMessage());
+        }
+        return 0;
+    }
+
+    private static void finish(PrintWriter stdout, TrainConfig config, Map<String, Object> run, RunFiles files,
+                               Trainer.Result result, long start) throws IOException {
         if (!result.history().isEmpty()) {
             EpochMetrics last = result.last();
             run.put("epochs_done", last.epoch());
@@ -99,7 +118,30 @@ final class TrainCommand implements Callable<Integer> {
             stdout.printf("test accuracy %.2f%% after %d epochs; wrote %s%n", 100 * result.last().testAccuracy(),
                     result.last().epoch(), config.out().resolve("model.ckpt"));
         }
-        return 0;
+    }
+
+    /**
+     * The batch must not exceed the training set, nor {@link #MAX_BATCH}, and its buffers must fit in
+     * what the heap has left after the data set; each is a usage error naming the limit.
+     */
+    private static void checkBatchFits(CommandLine cli, TrainConfig config, Cifar10 data) {
+        int batch = config.batchSize();
+        if (batch > data.train().count()) {
+            throw new CommandLine.ParameterException(cli, String.format(java.util.Locale.ROOT,
+                    "--batch-size %d is more than the %,d training images", batch, data.train().count()));
+        }
+        long rows = Math.max(batch, Trainer.EVAL_BATCH);
+        long slices = (tp2.data.Images.PIXELS + Network.SLICE - 1) / Network.SLICE;
+        long floats = rows * (tp2.data.Images.PIXELS + (slices + 3) * (long) config.hidden() + 3L * tp2.data.Cifar10.CLASSES)
+                + 3L * (tp2.data.Images.PIXELS + slices + 1) * config.hidden();
+        Runtime runtime = Runtime.getRuntime();
+        long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        if (4 * floats > free) {
+            throw new CommandLine.ParameterException(cli, String.format(java.util.Locale.ROOT,
+                    "--batch-size %d with %d hidden units needs about %,d MB of buffers; the heap has %,d MB left after the "
+                    + "data set (take a smaller batch, or raise -Xmx in jvm.flags)", batch, config.hidden(),
+                    4 * floats >> 20, free >> 20));
+        }
     }
 
     /** Turns the options into a configuration, or a ParameterException (exit code 2) naming the option. */
@@ -109,8 +151,9 @@ final class TrainCommand implements Callable<Integer> {
         if (threadCount < 1 || threadCount > 1024) {
             throw new CommandLine.ParameterException(cli, "--threads must be between 1 and 1024, got " + threadCount);
         }
-        if (batchSize < 1) {
-            throw new CommandLine.ParameterException(cli, "--batch-size must be at least 1, got " + batchSize);
+        if (batchSize < 1 || batchSize > MAX_BATCH) {
+            throw new CommandLine.ParameterException(cli, "--batch-size must be between 1 and " + MAX_BATCH + ", got "
+                    + batchSize);
         }
         if (epochs < 1) {
             throw new CommandLine.ParameterException(cli, "--epochs must be at least 1, got " + epochs);
@@ -125,7 +168,17 @@ final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--resume and --init cannot be used together");
         }
         if (resume != null && !Files.isRegularFile(resume)) {
-            throw new CommandLine.ParameterException(cli, "--resume " + resume + ": no such file");
+            throw new CommandLine.ParameterException(cli, "--resume " + resume + ": "
+                    + (Files.isDirectory(resume) ? "a folder, expected a checkpoint file" : Files.exists(resume)
+                    ? "not a regular file" : "no such file"));
+        }
+        if (resume != null) {   // a resumed run keeps what its checkpoint recorded: say so rather than ignore an option
+            for (String option : new String[] {"--batch-size", "--lr", "--reg", "--seed", "--no-shuffle"}) {
+                if (cli.getParseResult().hasMatchedOption(option)) {
+                    throw new CommandLine.ParameterException(cli, option + ": a resumed run keeps its checkpoint's "
+                            + "settings; leave " + option + " out (or start a new run from its weights: export, then --init)");
+                }
+            }
         }
         if (init != null && !Files.isDirectory(init)) {
             throw new CommandLine.ParameterException(cli, "--init " + init + ": no such folder");
@@ -136,6 +189,14 @@ final class TrainCommand implements Callable<Integer> {
                     : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         checkWritable(cli, dir);
+        if (resume == null && !overwrite) {
+            for (String file : RUN_FILES) {
+                if (Files.exists(dir.resolve(file))) {
+                    throw new CommandLine.ParameterException(cli, "--out " + dir + " holds a run (" + file + "); continue it "
+                            + "with --resume " + dir.resolve("model.ckpt") + ", or replace it with --overwrite");
+                }
+            }
+        }
         int width = hiddenOption(cli);
         TrainConfig config = new TrainConfig(chosen, threadCount, batchSize, lr, reg, epochs, seed, !noShuffle, dir,
                 resume, init, width);

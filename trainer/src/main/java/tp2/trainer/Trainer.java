@@ -111,15 +111,18 @@ public final class Trainer {
                     config.seed(), config.shuffle());
             TrainingPass.Totals totals = new TrainingPass.Totals();
             Path checkpoint = outDir.resolve("model.ckpt");
+            // the checkpoint this run can call its last good one: the one it resumed from, or one it wrote
+            int lastSaved = config.resume() != null && checkpoint.toAbsolutePath().equals(config.resume().toAbsolutePath())
+                    ? startEpoch : -1;
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
                 progress.epochStarted(epoch + 1, pass.steps());
                 long start = System.nanoTime();
                 try {
                     pass.run(epoch, totals, progress);
                 } catch (DivergedException e) {
-                    throw new DivergedException(e.getMessage() + "; " + (Files.exists(checkpoint)
-                            ? "the last good checkpoint is " + checkpoint + " (epoch " + epoch + ")"
-                            : "no checkpoint was written yet") + "; try a smaller --lr");
+                    throw new DivergedException(e.getMessage() + "; " + (lastSaved >= 0
+                            ? "the last good checkpoint is " + checkpoint + " (epoch " + lastSaved + ")"
+                            : "this run wrote no checkpoint yet") + "; try a smaller --lr");
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 progress.epochDone();
@@ -133,6 +136,7 @@ public final class Trainer {
                 // Every epoch's shuffle derives from (seed, epoch), so the seed is the whole RNG state.
                 new Checkpoint(k, hidden, classes, batch, config.lr(), config.reg(), config.seed(),
                         config.shuffle(), epoch + 1, config.seed(), mean, network.w1(), network.w2).save(checkpoint);
+                lastSaved = epoch + 1;
                 files.writeMetrics(history);
             }
         }

@@ -36,6 +36,14 @@ class CliTest {
         data = Generated.writeFolder(tmp.resolve("cifar"), 40, 21);
     }
 
+    /** Continuing a checkpoint: no --batch-size, which a resumed run takes from the checkpoint. */
+    private String[] resume(Path checkpoint, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--records-per-file", "40",
+                "--resume", checkpoint.toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(new String[0]);
+    }
+
     private String[] train(String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--records-per-file", "40",
                 "--batch-size", "16", "--out", tmp.resolve("run").toString()));
@@ -46,8 +54,8 @@ class CliTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--backend=fast       | --backend: unknown backend 'fast'",
-        "--batch-size=0       | --batch-size must be at least 1, got 0",
-        "--batch-size=-5      | --batch-size must be at least 1, got -5",
+        "--batch-size=0       | --batch-size must be between 1 and 65536, got 0",
+        "--batch-size=-5      | --batch-size must be between 1 and 65536, got -5",
         "--epochs=0           | --epochs must be at least 1, got 0",
         "--epochs=-1          | --epochs must be at least 1, got -1",
         "--threads=0          | --threads must be between 1 and 1024, got 0",
@@ -126,7 +134,7 @@ class CliTest {
         Run fromInit = run(train("--epochs", "1", "--init", npy.toString(), "--out", tmp.resolve("run2").toString()));
         assertEquals(0, fromInit.code(), fromInit.err());
 
-        Run resumed = run(train("--epochs", "3", "--resume", ckpt.toString()));
+        Run resumed = run(resume(ckpt, "--epochs", "3"));
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("epoch 3/3") && !resumed.out().contains("epoch 1/3"), resumed.out());
     }
@@ -141,9 +149,9 @@ class CliTest {
         assertEquals(17, Checkpoint.load(ckpt).hidden);
         assertTrue(Files.readString(tmp.resolve("run").resolve("run.json")).contains("\"hidden\" : 17"));
 
-        Run resumed = run(train("--epochs", "2", "--resume", ckpt.toString()));
+        Run resumed = run(resume(ckpt, "--epochs", "2"));
         assertEquals(0, resumed.code(), resumed.err());
-        Run wrongResume = run(train("--epochs", "3", "--resume", ckpt.toString(), "--hidden", "100"));
+        Run wrongResume = run(resume(ckpt, "--epochs", "3", "--hidden", "100"));
         assertEquals(2, wrongResume.code(), wrongResume.err());
         assertTrue(wrongResume.err().contains("--hidden 100: the checkpoint") && wrongResume.err().contains("has 17 hidden units"),
                 wrongResume.err());
@@ -154,11 +162,11 @@ class CliTest {
         Run fromInit = run(train("--epochs", "1", "--init", npy.toString(), "--out", tmp.resolve("init17").toString()));
         assertEquals(0, fromInit.code(), fromInit.err());
         assertTrue(fromInit.out().contains("hidden 17"), fromInit.out());
-        Run wrongInit = run(train("--epochs", "1", "--init", npy.toString(), "--hidden", "18"));
+        Run wrongInit = run(train("--epochs", "1", "--init", npy.toString(), "--hidden", "18", "--out", tmp.resolve("w").toString()));
         assertEquals(2, wrongInit.code(), wrongInit.err());
         assertTrue(wrongInit.err().contains("have 17 hidden units"), wrongInit.err());
         Npy.write(npy.resolve("W2.npy"), new float[19 * 10], 19, 10);   // W2 for 18 units beside W1 for 17
-        Run mismatch = run(train("--epochs", "1", "--init", npy.toString()));
+        Run mismatch = run(train("--epochs", "1", "--init", npy.toString(), "--out", tmp.resolve("m").toString()));
         assertEquals(2, mismatch.code(), mismatch.err());
         assertTrue(mismatch.err().contains("W2.npy is 19 x 10, but W1.npy's 17 hidden units need 18 x 10"), mismatch.err());
 

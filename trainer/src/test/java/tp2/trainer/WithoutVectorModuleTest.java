@@ -52,8 +52,8 @@ class WithoutVectorModuleTest {
             assertTrue(ok.out().contains("epoch 1/1"), ok.out());
         }
         // with no --backend, the best available one is chosen: blocked, never a silent failure
-        Result best = tp2("train", "--epochs", "1", "--data", data.toString(), "--records-per-file", "20",
-                "--out", tmp.resolve("best").toString());
+        Result best = tp2("train", "--epochs", "1", "--batch-size", "16", "--data", data.toString(), "--records-per-file",
+                "20", "--out", tmp.resolve("best").toString());
         assertEquals(0, best.code(), best.out());
         assertTrue(best.out().contains("backend blocked"), best.out());
     }
