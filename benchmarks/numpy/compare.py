@@ -221,7 +221,8 @@ def main():
                                           statistics.median(paired[(w, t)]), min(paired[(w, t)]), max(paired[(w, t)]))
             for t in threads)))
     for main, lines in PEER_LOG.items():
-        print("%s said: %s" % (main.rsplit(".", 1)[-1], "; ".join(lines) if lines else "(nothing about its BLAS)"))
+        if lines:
+            print("%s said: %s" % (main.rsplit(".", 1)[-1], "; ".join(lines)))
     print()
     print("test accuracy after epoch %d: %s" % (args.epochs, ", ".join(
         "%s %d thread(s) %.2f%%" % (w, t, accuracy[(w, t)]) for w in who for t in threads)))

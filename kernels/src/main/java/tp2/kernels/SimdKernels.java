@@ -13,15 +13,17 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Simd#unavailableReason()} before this class is loaded.
  *
  * <p>The three matrix kernels are one GEMM, {@code c += A . B}, with different views of their
- * operands, in three routines: {@link #gemmDirect} (both large matmuls) reads B's rows in place,
- * its 7th vector overlapping the 6th where the width is not a multiple of {@code NR = 7 * lanes},
- * and keeps the accumulators in the caller's output rows; {@link #gemmNarrow} serves outputs at
- * most one vector wide; {@link #gemm} packs B into zero-padded panels of NR columns for the other
- * widths and for the backprop matmul's transposed B. A is read in place through a row stride and a
- * column stride, except the weight gradient's columns of x, copied block by block ({@link #packA}).
- * The micro-kernel keeps 3 rows x 7 vectors of accumulators in registers (21 of the 32 AVX-512
- * registers, plus 7 for the B row and one broadcast) and runs the reduction in slices of
- * {@link #BLOCK_K} so that a slice of B stays in L1 while a block of {@link #BLOCK_M} rows passes it.
+ * operands, in three routines: {@link #gemmDirect} (both large matmuls, any width over 6 vectors)
+ * reads B's rows in place and keeps the accumulators in the caller's output rows, covering a row
+ * with panels of 7 vectors ({@code NR = 7 * lanes}) and 6, exactly where it can ({@link #sixes}),
+ * else with a last panel or vector that overlaps the one before; {@link #gemmNarrow} serves
+ * outputs at most one vector wide; {@link #gemm} packs B into zero-padded panels of NR columns for
+ * the other widths and for the backprop matmul's transposed B. A is read in place through a row
+ * stride and a column stride, except the weight gradient's columns of x, copied per row block
+ * ({@link #packA}). The micro-kernel keeps 3 rows x 7 vectors of accumulators in registers (21 of
+ * the 32 AVX-512 registers, plus 7 for the B row and one broadcast; a 3 x 6 twin for the 6-vector
+ * panels) and runs the reduction in slices of {@link #BLOCK_K} so that a slice of a B panel stays in
+ * L1 while a block of {@link #BLOCK_M} rows passes it.
  *
  * <p>Scratch buffers are per thread and grow only; a call allocates nothing once warmed up.
  */
@@ -31,8 +33,12 @@ public final class SimdKernels implements Kernels {
     private static final int NR = 7 * L;                          // floats per packed panel row
     /** Rows of A per micro-kernel call. */
     static final int MR = 3; // rows
-    /** Reduction length per pass over a packed panel: 64 x 112 floats = 28 KiB at 16 lanes, L1-resident. */
-    static final int BLOCK_K = 64; // floats
+    /**
+     * Reduction length per pass over a panel: 48 x 112 floats = 21 KiB at 16 lanes, L1-resident beside
+     * part of the accumulators (Zen 4's L1 holds 32 KiB). 64 was as fast at width 100 and up to 20%
+     * slower at 1000 (docs/performance.md).
+     */
+    static final int BLOCK_K = 48; // floats
     /** Output rows per block; their accumulators, 48 x 112 floats = 21 KiB, stay in L1 across the reduction. */
     static final int BLOCK_M = 48; // rows, a multiple of MR
     /** Vectors summed in float lanes before the loss adds them to a double. */
@@ -52,7 +58,7 @@ public final class SimdKernels implements Kernels {
     private static final class Scratch {
         private float[] packed = new float[0];
         private float[] c = new float[0];
-        private final float[] a = new float[BLOCK_M * BLOCK_K];
+        private float[] a = new float[BLOCK_M * BLOCK_K];
         private final float[] row = new float[L];
 
         float[] packed(int size) {
@@ -66,7 +72,10 @@ public final class SimdKernels implements Kernels {
             return row;
         }
 
-        float[] a() {
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
             return a;
         }
 
@@ -136,7 +145,7 @@ public final class SimdKernels implements Kernels {
         }
         // A(r, i) = a[i][r0 - 1 + r]: a^T, read in place through its strides; B = g, m x n
         if (direct(n)) {
-            gemmDirect(a, r0 - 1, 1, k, g, 0, m, null, dw, r0 * n, n, rows, false, scratch.get().a());
+            gemmDirect(a, r0 - 1, 1, k, g, 0, m, null, dw, r0 * n, n, rows, false, scratch.get().a(BLOCK_M * m));
         } else if (n <= L) {
             Scratch s = scratch.get();
             float[] packed = s.packed(m * L);
@@ -191,13 +200,15 @@ public final class SimdKernels implements Kernels {
     }
 
     /**
-     * Whether B (n columns, rows contiguous) can be read in place: every panel is either NR wide or
-     * wider than 6 vectors, whose 7th vector then starts at the panel's last L columns and overlaps
-     * the 6th. The overlapped columns are computed twice with the same operations, so they get the
-     * same bits; no padding, no packing and no mask.
+     * Whether B (n columns, rows contiguous) can be read in place: a row of whole vectors that
+     * panels of 7 and 6 vectors cover exactly takes those ({@link #sixes}); another row at least a
+     * panel (NR) wide is covered by whole panels, the last one shifted left to end at the row's end;
+     * a narrower row wider than 6 vectors takes one panel whose 7th vector starts at the row's last L
+     * columns and overlaps the 6th. Either way the overlapped columns are computed twice with the same
+     * operations, so they get the same bits; no padding, no packing and no mask.
      */
     static boolean direct(int n) {
-        return n > 0 && (n % NR == 0 || n % NR > 6 * L);
+        return n >= NR || n > 6 * L || sixes(n) >= 0;
     }
 
     private static int panels(int columns) {
@@ -295,57 +306,103 @@ public final class SimdKernels implements Kernels {
     private static void gemmDirect(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int kTotal,
                                    float[] bias, float[] out, int outOff, int width, int rows, boolean sigmoid,
                                    float[] ap) {
-        int panels = panels(width);
-        for (int r0 = 0; r0 < rows; r0 += BLOCK_M) {
-            int mc = Math.min(BLOCK_M, rows - r0);
-            int cBlock = outOff + r0 * width;
-            if (kTotal == 0) {   // no reduction: the rows are their initial value
-                for (int r = 0; r < mc; r++) {
-                    if (bias != null) {
-                        System.arraycopy(bias, 0, out, cBlock + r * width, width);
-                    } else {
-                        Arrays.fill(out, cBlock + r * width, cBlock + (r + 1) * width, 0f);
-                    }
+        if (kTotal == 0) {   // no reduction: the rows are their initial value
+            for (int r = 0; r < rows; r++) {
+                if (bias != null) {
+                    System.arraycopy(bias, 0, out, outOff + r * width, width);
+                } else {
+                    Arrays.fill(out, outOff + r * width, outOff + (r + 1) * width, 0f);
                 }
             }
-            int aBlock = aOff + r0 * ars;
-            for (int kb = 0; kb < kTotal; kb += BLOCK_K) {
-                int kc = Math.min(BLOCK_K, kTotal - kb);
-                // A's slice: in place, or copied into ap with rows 1 apart and q mc apart
-                float[] as = a;
-                int aSlice = aBlock + kb * acs, rs = ars, cs = acs;
-                if (ap != null) {
-                    packA(a, aSlice, acs, mc, kc, ap);
-                    as = ap;
-                    aSlice = 0;
-                    rs = 1;
-                    cs = mc;
+        }
+        int sixes = sixes(width);
+        int panels = sixes >= 0 ? (width / L - 6 * sixes) / 7 + sixes : panels(width);
+        if (ap == null) {
+            // A read in place (the forward pass): panels outermost, so that a panel of B (k x NR floats,
+            // a slice of W1) is read from memory once and serves every row block
+            for (int jp = 0; jp < panels && kTotal > 0; jp++) {
+                for (int r0 = 0; r0 < rows; r0 += BLOCK_M) {
+                    panelBlock(a, aOff + r0 * ars, ars, acs, b, bOff, kTotal, bias, out, outOff + r0 * width, width,
+                            Math.min(BLOCK_M, rows - r0), jp, panels, sixes);
                 }
+            }
+        } else {
+            // A packed (the weight gradient, A = x^T): each row block's A copied once, for every panel
+            for (int r0 = 0; r0 < rows && kTotal > 0; r0 += BLOCK_M) {
+                int mc = Math.min(BLOCK_M, rows - r0);
+                packA(a, aOff + r0 * ars, acs, mc, kTotal, ap);
                 for (int jp = 0; jp < panels; jp++) {
-                    int j0 = jp * NR;
-                    int o6 = Math.min(6 * L, width - j0 - L);   // the 7th vector: 6 L on, or the panel's last L columns
-                    int bBase = bOff + kb * width + j0;
-                    // the first slice starts from the bias row (or zero), the others from the output rows
-                    float[] init = kb > 0 ? out : bias != null ? bias : ZEROS;
-                    int initStep = kb > 0 ? width : 0;
-                    int initOff = kb > 0 ? cBlock + j0 : bias != null ? j0 : 0;
-                    int r = 0;
-                    for (; r + MR <= mc; r += MR) {
-                        int a0 = aSlice + r * rs;
-                        int c0 = cBlock + r * width + j0;
-                        int i0 = initOff + r * initStep;
-                        microKernel3x7(as, a0, a0 + rs, a0 + 2 * rs, cs, b, bBase, width, o6, kc,
-                                init, i0, i0 + initStep, i0 + 2 * initStep, out, c0, c0 + width, c0 + 2 * width);
-                    }
-                    for (; r < mc; r++) {   // tail rows, one at a time
-                        int c0 = cBlock + r * width + j0;
-                        microKernel1x7(as, aSlice + r * rs, cs, b, bBase, width, o6, kc,
-                                init, initOff + r * initStep, out, c0);
-                    }
+                    panelBlock(ap, 0, 1, mc, b, bOff, kTotal, bias, out, outOff + r0 * width, width, mc, jp, panels, sixes);
                 }
             }
-            if (sigmoid) {
-                sigmoidRange(out, out, cBlock, cBlock + mc * width);
+        }
+        if (sigmoid) {
+            sigmoidRange(out, out, outOff, outOff + rows * width);
+        }
+    }
+
+    /**
+     * How many 6-vector panels end a row that panels of 7 and 6 vectors cover exactly (the fewest:
+     * 400 floats = 25 vectors at 16 lanes = 7 + 6 + 6 + 6), or -1 when none do (a width that is not
+     * a multiple of the lanes, or 1-5, 8-11, ... vectors).
+     */
+    static int sixes(int width) {
+        if (width <= 0 || width % L != 0) {
+            return -1;
+        }
+        int vectors = width / L;
+        for (int six = 0; 6 * six <= vectors; six++) {
+            if ((vectors - 6 * six) % 7 == 0) {
+                return six;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * One panel of one row block of {@link #gemmDirect}: C(r, panel jp) = init + A(r, :) B(:, panel)
+     * for r in [0, mc), the reduction in slices of {@link #BLOCK_K} with the block's accumulators in
+     * L1 across them. A(r, q) = a[aStart + r * rs + q * cs]. With {@code sixes} >= 0 the row is
+     * covered exactly: 7-vector panels, then {@code sixes} 6-vector ones. Otherwise every panel has 7
+     * vectors and a row wider than a panel ends with a whole panel shifted left to end at the row's
+     * end: the columns it shares with the panel before are computed again from the bias (or zero) by
+     * the same chain of fma, so they get the same bits; no padding, no packing, no mask.
+     */
+    private static void panelBlock(float[] a, int aStart, int rs, int cs, float[] b, int bOff, int kTotal, float[] bias,
+                                   float[] out, int cBlock, int width, int mc, int jp, int panels, int sixes) {
+        int sevens = panels - Math.max(0, sixes);
+        boolean six = sixes >= 0 && jp >= sevens;
+        int j0 = sixes >= 0 ? (jp < sevens ? jp * NR : sevens * NR + (jp - sevens) * 6 * L)
+                : Math.min(jp * NR, Math.max(0, width - NR));
+        int o6 = Math.min(6 * L, width - j0 - L);   // the 7th vector: 6 L on, or the row's last L columns
+        for (int kb = 0; kb < kTotal; kb += BLOCK_K) {
+            int kc = Math.min(BLOCK_K, kTotal - kb);
+            int aSlice = aStart + kb * cs;
+            int bBase = bOff + kb * width + j0;
+            // the first slice starts from the bias row (or zero), the others from the output rows
+            float[] init = kb > 0 ? out : bias != null ? bias : ZEROS;
+            int initStep = kb > 0 ? width : 0;
+            int initOff = kb > 0 ? cBlock + j0 : bias != null ? j0 : 0;
+            int r = 0;
+            for (; r + MR <= mc; r += MR) {
+                int a0 = aSlice + r * rs;
+                int c0 = cBlock + r * width + j0;
+                int i0 = initOff + r * initStep;
+                if (six) {
+                    microKernel3x6(a, a0, a0 + rs, a0 + 2 * rs, cs, b, bBase, width, kc,
+                            init, i0, i0 + initStep, i0 + 2 * initStep, out, c0, c0 + width, c0 + 2 * width);
+                } else {
+                    microKernel3x7(a, a0, a0 + rs, a0 + 2 * rs, cs, b, bBase, width, o6, kc,
+                            init, i0, i0 + initStep, i0 + 2 * initStep, out, c0, c0 + width, c0 + 2 * width);
+                }
+            }
+            for (; r < mc; r++) {   // tail rows, one at a time
+                int c0 = cBlock + r * width + j0;
+                if (six) {
+                    microKernel1x6(a, aSlice + r * rs, cs, b, bBase, width, kc, init, initOff + r * initStep, out, c0);
+                } else {
+                    microKernel1x7(a, aSlice + r * rs, cs, b, bBase, width, o6, kc, init, initOff + r * initStep, out, c0);
+                }
             }
         }
     }
@@ -537,6 +594,110 @@ public final class SimdKernels implements Kernels {
         c04.intoArray(c, c0 + 4 * L);
         c05.intoArray(c, c0 + 5 * L);
         c06.intoArray(c, c0 + o6);
+    }
+
+    /**
+     * The 6-vector twin of {@link #microKernel3x7}, for rows whose vectors split exactly into panels
+     * of 7 and 6 (400 = 7 + 6 + 6 + 6 vectors at 16 lanes): the same chain of fma per element.
+     * c[3 rows][6 L] = init[3 rows][6 L] + A(3 rows, kc) . B(kc, 6 L), the init rows at i0, i1, i2
+     * of {@code init} (which may be c itself, at c0, c1, c2): 3 x 7 vector accumulators stay in
+     * registers for the whole reduction; each A element is broadcast once and meets 7 vectors of
+     * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
+     * so a row gets the same bits whichever kernel computes it.
+     */
+    private static void microKernel3x6(float[] a, int a0, int a1, int a2, int acs, float[] b, int bBase, int brs,
+                                       int kc, float[] init, int i0, int i1, int i2,
+                                       float[] c, int c0, int c1, int c2) {
+        FloatVector c00 = FloatVector.fromArray(S, init, i0);
+        FloatVector c01 = FloatVector.fromArray(S, init, i0 + 1 * L);
+        FloatVector c02 = FloatVector.fromArray(S, init, i0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, init, i0 + 3 * L);
+        FloatVector c04 = FloatVector.fromArray(S, init, i0 + 4 * L);
+        FloatVector c05 = FloatVector.fromArray(S, init, i0 + 5 * L);
+        FloatVector c10 = FloatVector.fromArray(S, init, i1);
+        FloatVector c11 = FloatVector.fromArray(S, init, i1 + 1 * L);
+        FloatVector c12 = FloatVector.fromArray(S, init, i1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, init, i1 + 3 * L);
+        FloatVector c14 = FloatVector.fromArray(S, init, i1 + 4 * L);
+        FloatVector c15 = FloatVector.fromArray(S, init, i1 + 5 * L);
+        FloatVector c20 = FloatVector.fromArray(S, init, i2);
+        FloatVector c21 = FloatVector.fromArray(S, init, i2 + 1 * L);
+        FloatVector c22 = FloatVector.fromArray(S, init, i2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, init, i2 + 3 * L);
+        FloatVector c24 = FloatVector.fromArray(S, init, i2 + 4 * L);
+        FloatVector c25 = FloatVector.fromArray(S, init, i2 + 5 * L);
+        for (int q = 0; q < kc; q++) {
+            int bq = bBase + q * brs;
+            FloatVector b0 = FloatVector.fromArray(S, b, bq);
+            FloatVector b1 = FloatVector.fromArray(S, b, bq + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bq + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bq + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bq + 4 * L);
+            FloatVector b5 = FloatVector.fromArray(S, b, bq + 5 * L);
+            FloatVector a0q = FloatVector.broadcast(S, a[a0 + q * acs]);
+            c00 = b0.fma(a0q, c00); c01 = b1.fma(a0q, c01); c02 = b2.fma(a0q, c02); c03 = b3.fma(a0q, c03);
+            c04 = b4.fma(a0q, c04); c05 = b5.fma(a0q, c05);
+            FloatVector a1q = FloatVector.broadcast(S, a[a1 + q * acs]);
+            c10 = b0.fma(a1q, c10); c11 = b1.fma(a1q, c11); c12 = b2.fma(a1q, c12); c13 = b3.fma(a1q, c13);
+            c14 = b4.fma(a1q, c14); c15 = b5.fma(a1q, c15);
+            FloatVector a2q = FloatVector.broadcast(S, a[a2 + q * acs]);
+            c20 = b0.fma(a2q, c20); c21 = b1.fma(a2q, c21); c22 = b2.fma(a2q, c22); c23 = b3.fma(a2q, c23);
+            c24 = b4.fma(a2q, c24); c25 = b5.fma(a2q, c25);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + 1 * L);
+        c02.intoArray(c, c0 + 2 * L);
+        c03.intoArray(c, c0 + 3 * L);
+        c04.intoArray(c, c0 + 4 * L);
+        c05.intoArray(c, c0 + 5 * L);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + 1 * L);
+        c12.intoArray(c, c1 + 2 * L);
+        c13.intoArray(c, c1 + 3 * L);
+        c14.intoArray(c, c1 + 4 * L);
+        c15.intoArray(c, c1 + 5 * L);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + 1 * L);
+        c22.intoArray(c, c2 + 2 * L);
+        c23.intoArray(c, c2 + 3 * L);
+        c24.intoArray(c, c2 + 4 * L);
+        c25.intoArray(c, c2 + 5 * L);
+    }
+
+    /**
+     * The 6-vector twin of {@link #microKernel1x7}.
+     * c[1 row][6 L] = init[1 row][6 L] + A(1 row, kc) . B(kc, 6 L), the init row at i0 of
+     * {@code init} (which may be c itself, at c0): 1 x 7 vector accumulators stay in
+     * registers for the whole reduction; each A element is broadcast once and meets 7 vectors of
+     * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
+     * so a row gets the same bits whichever kernel computes it.
+     */
+    private static void microKernel1x6(float[] a, int a0, int acs, float[] b, int bBase, int brs, int kc,
+                                       float[] init, int i0, float[] c, int c0) {
+        FloatVector c00 = FloatVector.fromArray(S, init, i0);
+        FloatVector c01 = FloatVector.fromArray(S, init, i0 + 1 * L);
+        FloatVector c02 = FloatVector.fromArray(S, init, i0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, init, i0 + 3 * L);
+        FloatVector c04 = FloatVector.fromArray(S, init, i0 + 4 * L);
+        FloatVector c05 = FloatVector.fromArray(S, init, i0 + 5 * L);
+        for (int q = 0; q < kc; q++) {
+            int bq = bBase + q * brs;
+            FloatVector b0 = FloatVector.fromArray(S, b, bq);
+            FloatVector b1 = FloatVector.fromArray(S, b, bq + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bq + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bq + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, b, bq + 4 * L);
+            FloatVector b5 = FloatVector.fromArray(S, b, bq + 5 * L);
+            FloatVector a0q = FloatVector.broadcast(S, a[a0 + q * acs]);
+            c00 = b0.fma(a0q, c00); c01 = b1.fma(a0q, c01); c02 = b2.fma(a0q, c02); c03 = b3.fma(a0q, c03);
+            c04 = b4.fma(a0q, c04); c05 = b5.fma(a0q, c05);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + 1 * L);
+        c02.intoArray(c, c0 + 2 * L);
+        c03.intoArray(c, c0 + 3 * L);
+        c04.intoArray(c, c0 + 4 * L);
+        c05.intoArray(c, c0 + 5 * L);
     }
 
     // exp(z) as in Cephes expf: z = n ln2 + r with |r| <= ln2 / 2, a degree-7 polynomial for exp(r),

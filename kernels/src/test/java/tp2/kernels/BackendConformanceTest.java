@@ -383,6 +383,11 @@ class BackendConformanceTest {
         shapes.add(new int[] {1, 3072, 100});
         shapes.add(new int[] {128, 3072, 100});
         shapes.add(new int[] {128, 100, 10});
+        // the wide layers' panel plans at 16, 8 and 4 lanes: exact covers by 7- and 6-vector panels
+        // (96, 208, 400), a last panel shifted left (113, 224 + 1, 1000), hidden widths up to 4096
+        for (int n : new int[] {96, 208, 400, 113, 225, 1000, 4096}) {
+            shapes.add(new int[] {37, 70, n});
+        }
         Random random = new Random(SEED);
         for (int s = 0; s < 20; s++) {
             shapes.add(new int[] {random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX)});

@@ -284,7 +284,10 @@ public final class Network {
         return Math.min(count, (count / 2 + 2) / 3 * 3);
     }
 
-    /** Halves [a, b) of the slices: rows of the batch, gather X_s (unless given) and P_s = [1|X_s] W1_s. */
+    /**
+     * Halves [a, b) of the slices: rows of the batch, gather X_s (unless given) and P_s = [1|X_s] W1_s.
+     * Both halves of a slice in the range go as one call (a panel of W1_s is then read once).
+     */
     private final class SliceForward implements ParallelKernels.Rows {
         Kernels backend;
 
@@ -292,12 +295,14 @@ public final class Network {
         public void run(int a, int b) {
             for (int item = a; item < b; item++) {
                 int s = item / 2;
-                int from = item % 2 == 0 ? 0 : half(m), to = item % 2 == 0 ? half(m) : m;
+                boolean whole = item % 2 == 0 && item + 1 < b;
+                int from = item % 2 == 0 ? 0 : half(m), to = item % 2 == 0 && !whole ? half(m) : m;
                 int c0 = sliceStart(s), c1 = sliceEnd(s);
                 if (pixels != null) {
                     backend.gatherCentered(pixels, order, first, mean, x[s], m, k, c0, c1, from, to);
                 }
                 backend.matmulBias(x[s], w1[s], p[s], m, c1 - c0, hidden, from, to);
+                item += whole ? 1 : 0;
             }
         }
     }
@@ -349,7 +354,8 @@ public final class Network {
             for (int item = a; item < b; item++) {
                 int s = item / 2;
                 int ks = sliceEnd(s) - sliceStart(s);
-                int from = item % 2 == 0 ? 0 : half(ks + 1), to = item % 2 == 0 ? half(ks + 1) : ks + 1;
+                boolean whole = item % 2 == 0 && item + 1 < b;   // both halves: one call
+                int from = item % 2 == 0 ? 0 : half(ks + 1), to = item % 2 == 0 && !whole ? half(ks + 1) : ks + 1;
                 backend.matmulGradW(x[s], g1, dw1[s], m, ks, hidden, from, to);
                 // row 0 of dW1_s is the bias gradient, which belongs to slice 0 alone: the other
                 // slices keep their zero row 0 out of the update
@@ -357,6 +363,7 @@ public final class Network {
                 if (update && first < to && backend.sgdUpdate(w1[s], dw1[s], lr, reg, first * hidden, to * hidden) != 0f) {
                     probe = Float.NaN;   // any order of the slices gives the same answer
                 }
+                item += whole ? 1 : 0;
             }
         }
     }
