@@ -137,18 +137,29 @@ public final class Report {
                 .yAxisTitle("GFLOP/s (log scale; bars: JMH's 99.9% error)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisLabelRotation(20);
-        chart.getStyler().setYAxisLogarithmic(true);
-        if (categories.isEmpty()) {
-            categories.add("no matmul results");
-            series.put("none", Map.of("no matmul results", new double[] {1, 0}));
+        if (categories.isEmpty()) {   // nothing to draw (a run of the peak alone, say): an empty chart says so
+            chart.setTitle(title + ": no matmul results in this run");
+            chart.addSeries("none", List.of("no matmul results"), List.of(0.0));
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         }
+        // a log axis must start above zero (bars would start at 0): half the lowest bar's error-bar end
+        double floor = Double.MAX_VALUE, top = 0;
+        for (Map<String, double[]> bars : series.values()) {
+            for (double[] v : bars.values()) {
+                floor = Math.min(floor, v[0] - Math.min(v[1], 0.9 * v[0]));
+                top = Math.max(top, v[0] + v[1]);
+            }
+        }
+        floor /= 2;
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(floor);
+        chart.getStyler().setYAxisMax(top * 1.5);
         for (Map.Entry<String, Map<String, double[]>> s : series.entrySet()) {
             List<Double> values = new ArrayList<>();
             List<Double> errors = new ArrayList<>();
             for (String c : categories) {
                 double[] v = s.getValue().get(c);
-                // a missing bar: a tiny value, which a log axis needs instead of 0
-                values.add(v == null ? 1e-3 : v[0]);
+                values.add(v == null ? floor : v[0]);   // a missing bar: down at the axis, invisible
                 errors.add(v == null ? 0.0 : Math.min(v[1], 0.9 * v[0]));
             }
             chart.addSeries(s.getKey(), categories, values, errors);

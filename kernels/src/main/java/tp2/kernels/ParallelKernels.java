@@ -63,6 +63,14 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         return pool.soloCalls();
     }
 
+    /**
+     * Tells the pool a new phase of work starts (a training pass): the calls before it are not
+     * judged with the ones after when the pool decides whether its workers pay (see WorkerPool).
+     */
+    public void newPhase() {
+        pool.newPhase();
+    }
+
     /** The single-threaded backend every chunk runs on. */
     public Kernels backend() {
         return backend;

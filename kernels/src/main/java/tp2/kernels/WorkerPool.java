@@ -28,11 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * chunk holds up the call until it runs again, for milliseconds when another program competes for
  * a core; and a worker that spins competes with that program for the caller's core too. So the
  * caller keeps score over windows of {@link #WINDOW} calls. Two bad windows in a row (the caller
- * waited for other threads' chunks over a tenth of the window, or ran more than three quarters of
- * the chunks itself; a single bad window is a hiccup: a garbage collection, the JIT compiling) start
- * a trial: the
+ * waited for other threads' chunks over a quarter of the window, ran more than three quarters of
+ * the chunks itself, or the window took 1.6 times the median of the recent good ones; a single bad
+ * window is a hiccup: a garbage collection, the JIT compiling, the host) start a trial: the
  * next windows run on the caller alone, the workers parked, leaving their cores to the other
- * program, and the pool stays solo if that ran at least 5% faster. A failed trial doubles the
+ * program, and the pool stays solo if that ran at least 5% faster than the two bad windows. A failed trial doubles the
  * number of windows before the next (up to {@link #LONGEST_WAIT}). While solo, the pool tries the
  * workers again after {@link #FIRST_WAIT} windows, twice as many after each failed try, and goes
  * back to them when they are 5% faster. A trial is two windows, of which the second is timed (the
@@ -88,6 +88,11 @@ final class WorkerPool implements AutoCloseable {
     private int soloWait = FIRST_WAIT;       // windows before the next try of the workers, while solo
     private int parallelWait = 0;            // windows before the next try of solo, while parallel
     private int badWindows;                  // consecutive bad parallel windows
+    private long triggerNanos;               // their mean time: what a solo trial must beat
+    private final long[] recent = new long[8];   // the last good parallel windows' times
+    private final long[] sorted = new long[8];   // scratch for their median
+    private int recentCount;
+    private int recentNext;
     private long windowChunks;               // chunks of this window's calls
     private long windowOwnChunks;            // of which the caller ran
     private long soloCallsTotal;
@@ -214,7 +219,8 @@ final class WorkerPool implements AutoCloseable {
             trial = 1;   // the trial's first window only warms the new mode up
         } else if (trial == 1) {
             trial = 0;
-            long other = solo ? lastParallelNanos : lastSoloNanos;
+            // a solo trial against the two bad windows that started it; the workers against the last solo window
+            long other = solo ? triggerNanos : lastSoloNanos;
             boolean faster = windowNanos < other - other / 20;
             record();
             if (!faster) {
@@ -224,6 +230,7 @@ final class WorkerPool implements AutoCloseable {
                 soloWait = faster ? FIRST_WAIT : Math.min(LONGEST_WAIT, 2 * soloWait);
             } else {      // the workers won, as the trial or against it
                 parallelWait = faster ? 0 : Math.min(LONGEST_WAIT, Math.max(FIRST_WAIT, 2 * parallelWait));
+                recentCount = faster ? 0 : recentCount;   // back from solo: the old times are another machine's
             }
             windowsSinceTrial = 0;
         } else {
@@ -233,8 +240,18 @@ final class WorkerPool implements AutoCloseable {
             if (solo) {
                 trialNow = windowsSinceTrial >= soloWait;
             } else {
-                boolean bad = windowWaitNanos > windowNanos / 10 || windowOwnChunks * 4 > windowChunks * 3;
-                badWindows = bad ? badWindows + 1 : 0;
+                long typical = typicalParallel();
+                boolean bad = windowWaitNanos > windowNanos / 4 || windowOwnChunks * 4 > windowChunks * 3
+                        || (typical > 0 && windowNanos > typical * 8 / 5);
+                if (bad) {
+                    triggerNanos = badWindows == 0 ? windowNanos : (triggerNanos + windowNanos) / 2;
+                    badWindows++;
+                } else {
+                    badWindows = 0;
+                    recent[recentNext] = windowNanos;   // a good window: part of what is typical
+                    recentNext = (recentNext + 1) % recent.length;
+                    recentCount = Math.min(recent.length, recentCount + 1);
+                }
                 trialNow = badWindows >= 2 && windowsSinceTrial >= parallelWait;
             }
             if (trialNow) {
@@ -256,6 +273,29 @@ final class WorkerPool implements AutoCloseable {
         } else {
             lastParallelNanos = windowNanos;
         }
+    }
+
+    /**
+     * Starts a new score window: the calls so far (an evaluation, say, or the pause of writing a
+     * checkpoint, after which the workers wake up slowly) are not judged with the ones to come.
+     */
+    void newPhase() {
+        windowCalls = 0;
+        windowNanos = 0;
+        windowWaitNanos = 0;
+        windowChunks = 0;
+        windowOwnChunks = 0;
+        badWindows = 0;
+    }
+
+    /** The median of the recent good parallel windows, or 0 before four of them. */
+    private long typicalParallel() {
+        if (recentCount < 4) {
+            return 0;
+        }
+        System.arraycopy(recent, 0, sorted, 0, recentCount);
+        java.util.Arrays.sort(sorted, 0, recentCount);
+        return sorted[recentCount / 2];
     }
 
     /** Calls run on the caller alone so far because the workers stalled (see the class comment). */

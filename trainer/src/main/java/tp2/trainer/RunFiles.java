@@ -15,7 +15,10 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The files of a run folder: metrics.csv, metrics.json, curves.png and run.json, each replaced atomically. */
+/**
+ * The files of a run folder: metrics.csv and metrics.json after every epoch, curves.png when the run
+ * ends, run.json at its start and end; each replaced atomically.
+ */
 final class RunFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -55,6 +58,15 @@ final class RunFiles {
         }
         replace("metrics.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
         replace("metrics.json", JSON.writeValueAsBytes(history));
+    }
+
+    /**
+     * curves.png, drawn once when a run ends rather than after every epoch: drawing it starts the JIT
+     * on a few hundred methods of the charting and imaging code, and on a 2-core machine those
+     * compilations took the cores from the next epoch (two threads: 0.51-0.66 s an epoch with it,
+     * 0.41-0.49 without; docs/performance.md).
+     */
+    void writePlot(List<EpochMetrics> history) throws IOException {
         replace("curves.png", plot(history));
     }
 

@@ -114,33 +114,50 @@ public final class Trainer {
             // the checkpoint this run can call its last good one: the one it resumed from, or one it wrote
             int lastSaved = config.resume() != null && checkpoint.toAbsolutePath().equals(config.resume().toAbsolutePath())
                     ? startEpoch : -1;
-            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
-                progress.epochStarted(epoch + 1, pass.steps());
-                long start = System.nanoTime();
-                try {
-                    pass.run(epoch, totals, progress);
-                } catch (DivergedException e) {
-                    throw new DivergedException(e.getMessage() + "; " + (lastSaved >= 0
-                            ? "the last good checkpoint is " + checkpoint + " (epoch " + lastSaved + ")"
-                            : "this run wrote no checkpoint yet") + "; try a smaller --lr");
+            try {
+                trainEpochs(pass, totals, kernels, network, mean, history, files, checkpoint, startEpoch, lastSaved);
+            } finally {
+                if (!history.isEmpty()) {
+                    files.writePlot(history);   // once, at the end (also of a diverged run)
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                progress.epochDone();
-                double testAccuracy = accuracy(kernels, network, data.test(), mean, null);
-                double loss = totals.lossSum / train.count() + config.reg() * network.halfSquaredNorm();
-                EpochMetrics row = new EpochMetrics(epoch + 1, loss, (double) totals.correct / train.count(), testAccuracy,
-                        seconds, train.count() / seconds);
-                history.add(row);
-                out.println(format(row, config.epochs()));
-                out.flush();
-                // Every epoch's shuffle derives from (seed, epoch), so the seed is the whole RNG state.
-                new Checkpoint(k, hidden, classes, batch, config.lr(), config.reg(), config.seed(),
-                        config.shuffle(), epoch + 1, config.seed(), mean, network.w1(), network.w2).save(checkpoint);
-                lastSaved = epoch + 1;
-                files.writeMetrics(history);
             }
         }
         return new Result(history, network, mean);
+    }
+
+    private void trainEpochs(TrainingPass pass, TrainingPass.Totals totals, ParallelKernels kernels, Network network,
+                             float[] mean, List<EpochMetrics> history, RunFiles files, Path checkpoint, int startEpoch,
+                             int lastSaved) throws IOException, DivergedException {
+        Images train = data.train();
+        int k = Images.PIXELS;
+        int classes = Cifar10.CLASSES;
+        int batch = config.batchSize();
+        int hidden = config.hidden();
+        for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+            progress.epochStarted(epoch + 1, pass.steps());
+            long start = System.nanoTime();
+            try {
+                pass.run(epoch, totals, progress);
+            } catch (DivergedException e) {
+                throw new DivergedException(e.getMessage() + "; " + (lastSaved >= 0
+                        ? "the last good checkpoint is " + checkpoint + " (epoch " + lastSaved + ")"
+                        : "this run wrote no checkpoint yet") + "; try a smaller --lr");
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            progress.epochDone();
+            double testAccuracy = accuracy(kernels, network, data.test(), mean, null);
+            double loss = totals.lossSum / train.count() + config.reg() * network.halfSquaredNorm();
+            EpochMetrics row = new EpochMetrics(epoch + 1, loss, (double) totals.correct / train.count(), testAccuracy,
+                    seconds, train.count() / seconds);
+            history.add(row);
+            out.println(format(row, config.epochs()));
+            out.flush();
+            // Every epoch's shuffle derives from (seed, epoch), so the seed is the whole RNG state.
+            new Checkpoint(k, hidden, classes, batch, config.lr(), config.reg(), config.seed(),
+                    config.shuffle(), epoch + 1, config.seed(), mean, network.w1(), network.w2).save(checkpoint);
+            lastSaved = epoch + 1;
+            files.writeMetrics(history);
+        }
     }
 
     static String format(EpochMetrics row, int epochs) {

@@ -69,6 +69,7 @@ public final class TrainingPass {
         }
         totals.lossSum = 0;
         totals.correct = 0;
+        kernels.newPhase();   // the evaluation and file writing before this pass are not judged with it
         int steps = steps();
         for (int s = 0; s < steps; s++) {
             int first = s * batch;
