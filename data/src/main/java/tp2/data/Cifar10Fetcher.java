@@ -134,24 +134,27 @@ public final class Cifar10Fetcher {
             throw new DataException(target + ": already exists; remove it first, or point --data at it");
         }
         Path parent = target.getParent();
-        Path[] leftovers = new Path[2];   // the download and the staging folder, removed on any exit
+        // the download and the staging folder, named here before they exist, removed on any exit
+        java.util.concurrent.atomic.AtomicReferenceArray<Path> leftovers = new java.util.concurrent.atomic.AtomicReferenceArray<>(2);
         Thread cleanup = new Thread(() -> {
-            deleteQuietly(leftovers[0]);
-            deleteQuietly(leftovers[1]);
+            deleteQuietly(leftovers.get(0));
+            deleteQuietly(leftovers.get(1));
         }, "tp2-fetch-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);   // Ctrl-C or SIGTERM during the fetch
         try {
             Files.createDirectories(parent);
             removeStale(parent, target.getFileName().toString());
-            leftovers[0] = SafeFiles.newTemporaryBeside(parent.resolve("cifar-10-binary.tar.gz.part"));
-            download(leftovers[0], progress);
-            leftovers[1] = Files.createDirectory(parent.resolve("." + target.getFileName() + ".partial-"
-                    + Long.toHexString(System.nanoTime())));
-            extract(leftovers[0], leftovers[1], recordsPerFile);
-            new Cifar10Reader(recordsPerFile).read(leftovers[1]);
+            String unique = Long.toHexString(System.nanoTime()) + Long.toHexString(ProcessHandle.current().pid());
+            leftovers.set(0, parent.resolve(".cifar-10-binary.tar.gz.part." + unique + ".tmp"));
+            Files.createFile(leftovers.get(0));   // the umask's permissions
+            download(leftovers.get(0), progress);
+            leftovers.set(1, parent.resolve("." + target.getFileName() + ".partial-" + unique));
+            Files.createDirectory(leftovers.get(1));
+            extract(leftovers.get(0), leftovers.get(1), recordsPerFile);
+            new Cifar10Reader(recordsPerFile).read(leftovers.get(1));
             Files.deleteIfExists(target);   // only an empty folder can be here
-            Files.move(leftovers[1], target, StandardCopyOption.ATOMIC_MOVE);
-            leftovers[1] = null;
+            Files.move(leftovers.get(1), target, StandardCopyOption.ATOMIC_MOVE);
+            leftovers.set(1, null);
             return target;
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
             throw new DataException(target + ": appeared while fetching; remove it first");

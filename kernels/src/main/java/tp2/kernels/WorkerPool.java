@@ -32,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * the chunks itself, or the window took 1.6 times the median of the recent good ones; a single bad
  * window is a hiccup: a garbage collection, the JIT compiling, the host) start a trial: the
  * next windows run on the caller alone, the workers parked, leaving their cores to the other
- * program, and the pool stays solo if that ran at least 5% faster than the two bad windows. A failed trial doubles the
- * number of windows before the next (up to {@link #LONGEST_WAIT}). While solo, the pool tries the
+ * program, and the pool stays solo if that ran at least 5% faster than the two bad windows. A
+ * failed trial doubles the number of windows before the next (up to {@link #LONGEST_WAIT}). A
+ * training pass starts a new window ({@link #newPhase}). While solo, the pool tries the
  * workers again after {@link #FIRST_WAIT} windows, twice as many after each failed try, and goes
  * back to them when they are 5% faster. A trial is two windows, of which the second is timed (the
  * first wakes the workers up or lets them park). Results do not change: the same chunks are
@@ -82,8 +83,7 @@ final class WorkerPool implements AutoCloseable {
     private int windowCalls;
     private long windowNanos;         // time spent in calls this window
     private long windowWaitNanos;     // of which waiting for other threads' chunks
-    private long lastParallelNanos;   // the last timed window of each mode
-    private long lastSoloNanos;
+    private long lastSoloNanos;       // the last solo window: what a trial of the workers must beat
     private int windowsSinceTrial;
     private int soloWait = FIRST_WAIT;       // windows before the next try of the workers, while solo
     private int parallelWait = 0;            // windows before the next try of solo, while parallel
@@ -270,8 +270,6 @@ final class WorkerPool implements AutoCloseable {
     private void record() {
         if (solo) {
             lastSoloNanos = windowNanos;
-        } else {
-            lastParallelNanos = windowNanos;
         }
     }
 
