@@ -76,8 +76,19 @@ class Cifar10FetcherTest {
             }
             exchange.close();
         });
-        server.createContext("/huge", exchange -> {   // announces 10 GB
+        server.createContext("/huge", exchange -> {   // announces 10 GB, then sends slowly until the client hangs up
             exchange.sendResponseHeaders(200, 10_000_000_000L);
+            try (OutputStream out = exchange.getResponseBody()) {
+                // closing at once could drop the headers still in the server's buffer: the client saw
+                // "Unexpected end of file" instead of the announced size (one CI run in many)
+                for (int i = 0; i < 100; i++) {
+                    out.write(new byte[1024]);
+                    out.flush();
+                    Thread.sleep(50);
+                }
+            } catch (IOException | InterruptedException ignored) {
+                // the client hung up: what the test wants
+            }
             exchange.close();
         });
         server.createContext("/missing", exchange -> {
