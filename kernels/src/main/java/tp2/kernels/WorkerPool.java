@@ -260,6 +260,11 @@ final class WorkerPool implements AutoCloseable {
                 badWindows = 0;
             }
         }
+        clearWindow();
+    }
+
+    /** Empties the score window (not the record of good and bad windows). */
+    private void clearWindow() {
         windowCalls = 0;
         windowNanos = 0;
         windowWaitNanos = 0;
@@ -267,6 +272,7 @@ final class WorkerPool implements AutoCloseable {
         windowOwnChunks = 0;
     }
 
+    /** Keeps the window just ended as the last solo window when it was one. */
     private void record() {
         if (solo) {
             lastSoloNanos = windowNanos;
@@ -278,11 +284,7 @@ final class WorkerPool implements AutoCloseable {
      * checkpoint, after which the workers wake up slowly) are not judged with the ones to come.
      */
     void newPhase() {
-        windowCalls = 0;
-        windowNanos = 0;
-        windowWaitNanos = 0;
-        windowChunks = 0;
-        windowOwnChunks = 0;
+        clearWindow();
         badWindows = 0;
     }
 
