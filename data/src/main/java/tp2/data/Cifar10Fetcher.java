@@ -257,9 +257,8 @@ public final class Cifar10Fetcher {
             throw new DataException("cannot download " + url + ": connection refused or unreachable (no network?)");
         } catch (SocketTimeoutException e) {
             throw new DataException("cannot download " + url + ": timed out after " + received + " bytes");
-        } catch (IOException | ClassCastException e) {
-            throw new DataException("cannot download " + url + ": " + (e instanceof IOException io ? Cifar10Reader.describe(io)
-                    : "not an HTTP address"));
+        } catch (IOException e) {   // only http(s) addresses get here (the constructor), so the connection is HTTP
+            throw new DataException("cannot download " + url + ": " + Cifar10Reader.describe(e));
         } finally {
             progress.finish();
             if (connection != null) {

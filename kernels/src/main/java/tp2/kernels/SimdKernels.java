@@ -600,10 +600,10 @@ public final class SimdKernels implements Kernels {
      * The 6-vector twin of {@link #microKernel3x7}, for rows whose vectors split exactly into panels
      * of 7 and 6 (400 = 7 + 6 + 6 + 6 vectors at 16 lanes): the same chain of fma per element.
      * c[3 rows][6 L] = init[3 rows][6 L] + A(3 rows, kc) . B(kc, 6 L), the init rows at i0, i1, i2
-     * of {@code init} (which may be c itself, at c0, c1, c2): 3 x 7 vector accumulators stay in
-     * registers for the whole reduction; each A element is broadcast once and meets 7 vectors of
-     * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
-     * so a row gets the same bits whichever kernel computes it.
+     * of {@code init} (which may be c itself, at c0, c1, c2): 3 x 6 vector accumulators stay in
+     * registers for the whole reduction; each A element is broadcast once and meets the 6 vectors
+     * of B's row, read in place. Per element this is the same chain of fma as every other
+     * micro-kernel, so a row gets the same bits whichever kernel computes it.
      */
     private static void microKernel3x6(float[] a, int a0, int a1, int a2, int acs, float[] b, int bBase, int brs,
                                        int kc, float[] init, int i0, int i1, int i2,
@@ -667,10 +667,8 @@ public final class SimdKernels implements Kernels {
     /**
      * The 6-vector twin of {@link #microKernel1x7}.
      * c[1 row][6 L] = init[1 row][6 L] + A(1 row, kc) . B(kc, 6 L), the init row at i0 of
-     * {@code init} (which may be c itself, at c0): 1 x 7 vector accumulators stay in
-     * registers for the whole reduction; each A element is broadcast once and meets 7 vectors of
-     * the packed B panel. Per element this is the same chain of fma as every other micro-kernel,
-     * so a row gets the same bits whichever kernel computes it.
+     * {@code init} (which may be c itself, at c0): 6 vector accumulators stay in registers for the
+     * whole reduction, with the same chain of fma per element as every other micro-kernel.
      */
     private static void microKernel1x6(float[] a, int a0, int acs, float[] b, int bBase, int brs, int kc,
                                        float[] init, int i0, float[] c, int c0) {

@@ -101,6 +101,8 @@ public final class Checkpoint {
      */
     public static Checkpoint load(Path file) throws CheckpointException {
         byte[] bytes;
+        byte[] header = new byte[HEADER_BYTES];
+        long expected;
         try {
             SafeFiles.requireRegularFile(file, "a checkpoint");
             long size = Files.size(file);
@@ -108,13 +110,12 @@ public final class Checkpoint {
                 throw new CheckpointException(String.format(Locale.ROOT,
                         "%s: not a tp2 checkpoint: %,d bytes is shorter than the %d-byte header", file, size, HEADER_BYTES + 4));
             }
-            byte[] header = new byte[HEADER_BYTES];
             try (var in = Files.newInputStream(file)) {
                 if (in.readNBytes(header, 0, HEADER_BYTES) != HEADER_BYTES) {
                     throw new CheckpointException(file + ": the file got shorter while it was read");
                 }
             }
-            long expected = expectedSize(file, ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN));
+            expected = expectedSize(file, ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN));
             if (size != expected) {
                 ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
                 throw new CheckpointException(String.format(Locale.ROOT,
@@ -126,7 +127,7 @@ public final class Checkpoint {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new CheckpointException(message.startsWith(file.toString()) ? message : file + ": cannot read (" + message + ")");
         }
-        if (bytes.length != expectedSizeUnchecked(bytes)) {
+        if (bytes.length != expected || !java.util.Arrays.equals(bytes, 0, HEADER_BYTES, header, 0, HEADER_BYTES)) {
             throw new CheckpointException(file + ": the file changed while it was read");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -186,11 +187,6 @@ public final class Checkpoint {
                     "%s: implausible shapes k=%d, hidden=%d, classes=%d", file, k, hidden, classes));
         }
         return sizeFor(k, hidden, classes);
-    }
-
-    private static long expectedSizeUnchecked(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        return sizeFor(b.getInt(12), b.getInt(16), b.getInt(20));
     }
 
     /** "W1[r][c] is NaN;" for the first non-finite element, or "". */
