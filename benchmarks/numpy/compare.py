@@ -5,6 +5,7 @@ same machine, and prints medians, ratios to tp2 and test accuracies.
     python3 benchmarks/numpy/compare.py --data DIR --rounds 4 --epochs 4
     python3 benchmarks/numpy/compare.py --data DIR --peak            # also the README's results row
     python3 benchmarks/numpy/compare.py --data DIR --who numpy,djl,dl4j,tp2   # the Java peers too
+    python3 benchmarks/numpy/compare.py --data DIR --isa avx2        # as on an AVX2 machine (below)
 
 The contenders: NumPy (tp2_numpy.py), PyTorch through DJL and DL4J (benchmarks/peers, built on
 first use with mvn -P peers), and ./tp2 train.
@@ -20,6 +21,12 @@ hold a current OpenBLAS to its AVX2 kernels, are removed from the peer's environ
 OpenBLAS core NumPy used is printed. With --peak, PeakBenchmark (JMH) measures the FMA peak of one
 and two cores in the same run, and a last table gives each thread count's share of the FMA floor
 (61.7 GFLOP an epoch at width 100, at the peak). Not part of the build; needs numpy.
+
+--isa runs everyone as on a machine with narrower vectors, on this CPU: the JVMs (tp2, its peak, the
+Java peers) with JAVA_TOOL_OPTIONS restricting C2 (avx2: -XX:UseAVX=2, 256-bit vectors and 16
+registers; neon: -XX:MaxVectorSize=16, 128-bit and 32 registers, the stand-in for ARM's NEON; sse:
+both, 128-bit and 16), and NumPy with the OpenBLAS core of the same vector width
+(OPENBLAS_CORETYPE=Haswell for avx2, Nehalem for the 128-bit ones).
 """
 import argparse
 import csv
@@ -34,6 +41,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EPOCH_LINE = re.compile(r"^epoch (\d+)\s+([0-9.]+) s\s.*test ([0-9.]+)%")
 PEER_UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+# --isa: the JVM flags (JAVA_TOOL_OPTIONS) and the OpenBLAS core of each restricted configuration
+ISAS = {"native": ("", None), "avx2": ("-XX:UseAVX=2", "Haswell"), "neon": ("-XX:MaxVectorSize=16", "Nehalem"),
+        "sse": ("-XX:UseAVX=2 -XX:MaxVectorSize=16", "Nehalem")}
+ISA = "native"
 def epoch_gflop(hidden):
     """Multiply-adds x 2 of a training pass: forward and weight gradient of both layers, the small input gradient."""
     return 2 * 50000 * (3072 * hidden + 3073 * hidden + hidden * 10 + (hidden + 1) * 10 + 10 * hidden) / 1e9
@@ -42,6 +53,19 @@ def epoch_gflop(hidden):
 def peer_env(threads):
     env = {k: v for k, v in os.environ.items() if k not in PEER_UNSET}
     env.update(OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    flags, core = ISAS[ISA]
+    if core:
+        env["OPENBLAS_CORETYPE"] = core
+    if flags:
+        env["JAVA_TOOL_OPTIONS"] = flags
+    return env
+
+
+def jvm_env():
+    """tp2's environment: this one, with the --isa flags in JAVA_TOOL_OPTIONS."""
+    env = dict(os.environ)
+    if ISAS[ISA][0]:
+        env["JAVA_TOOL_OPTIONS"] = ISAS[ISA][0]
     return env
 
 
@@ -63,7 +87,7 @@ def tp2_run(args, threads):
         subprocess.run([os.path.join(ROOT, "tp2"), "train", "--epochs", str(args.epochs), "--threads", str(threads),
                         "--data", args.data, "--lr", args.lr, "--hidden", str(args.hidden),
                         "--batch-size", str(args.batch_size), "--out", run],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       env=jvm_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(os.path.join(run, "metrics.csv")) as f:
             return [(int(r["epoch"]), float(r["train_seconds"]), 100 * float(r["test_acc"])) for r in csv.DictReader(f)]
 
@@ -148,7 +172,7 @@ def fma_peak():
     """GFLOP/s of one core and of two, from PeakBenchmark in one short JMH run (its report's GFLOP/s column)."""
     with tempfile.TemporaryDirectory(prefix="tp2-peak-") as tmp:
         subprocess.run([os.path.join(ROOT, "tp2"), "bench", "--include", "PeakBenchmark", "--out", tmp],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       env=jvm_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(os.path.join(tmp, "report.md")) as f:
             rows = [line.split("|") for line in f if line.startswith("| PeakBenchmark.fmaPeak")]
     peak = {}
@@ -173,7 +197,11 @@ def main():
     parser.add_argument("--peak", action="store_true", help="measure the FMA peak too and print the results row")
     parser.add_argument("--hidden", type=int, default=100, help="hidden units of all (default 100)")
     parser.add_argument("--batch-size", type=int, default=128, help="batch size of all (default 128)")
+    parser.add_argument("--isa", default="native", choices=sorted(ISAS),
+                        help="run as on a machine with narrower vectors (see the top of this file)")
     args = parser.parse_args()
+    global ISA
+    ISA = args.isa
     if args.epochs < 2 or args.rounds < 1:
         raise SystemExit("compare: needs --epochs >= 2 and --rounds >= 1")
     threads = [int(t) for t in args.threads.split(",")]
@@ -185,8 +213,11 @@ def main():
         who.append("tp2")
 
     print("CPU: %s, %d cores" % (cpu_name(), os.cpu_count()))
+    if ISA != "native":
+        print("--isa %s: JAVA_TOOL_OPTIONS=%s, OPENBLAS_CORETYPE=%s" % (ISA, ISAS[ISA][0], ISAS[ISA][1]))
     if "numpy" in who:
-        print("NumPy's OpenBLAS core (with %s unset): %s" % (" and ".join(PEER_UNSET), numpy_core()))
+        print("NumPy's OpenBLAS core (with %s unset%s): %s" % (" and ".join(PEER_UNSET),
+              ", then OPENBLAS_CORETYPE=" + ISAS[ISA][1] if ISAS[ISA][1] else "", numpy_core()))
     peak = fma_peak() if args.peak else None
     if peak:
         print("FMA peak (PeakBenchmark): %.0f GFLOP/s one core, %.0f two" % (peak["1"], peak["2"]))

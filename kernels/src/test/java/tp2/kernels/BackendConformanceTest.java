@@ -16,6 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every backend against naive, on every (m, k, n) from {@link #SIZES} cubed, the real training
@@ -392,19 +393,55 @@ class BackendConformanceTest {
         for (int s = 0; s < 20; s++) {
             shapes.add(new int[] {random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX), random.nextInt(RANDOM_MAX)});
         }
+        assertBitForBit(kernels, backend.cliName(), shapes);
+    }
+
+    /**
+     * Every register tile of simd on this run's species, whichever the machine would pick: the same
+     * bits as the fma reference on the sizes cubed, the real layers, and each tile's panel plans
+     * (one panel, a panel and a vector over, exact covers by V- and (V-1)-vector panels, a last
+     * panel or vector shifted left, rows at and around the block and tile heights).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"3x7", "4x3"})
+    void everySimdTileMatchesTheFmaReferenceBitForBit(String tile) {
+        create(Backend.SIMD);   // skips (or fails, when required) without the Vector API
+        SimdShape shape = SimdShape.named(tile);
+        Kernels kernels = new SimdKernels(shape);
+        int lanes = SimdSpecies.lanes();
+        int panel = shape.vectors * lanes;
+        List<int[]> shapes = QUICK ? new ArrayList<>() : cubedShapes();
+        shapes.add(new int[] {128, 3072, 100});
+        shapes.add(new int[] {80, 384, 100});
+        shapes.add(new int[] {128, 100, 10});
+        int[] widths = {lanes + 1, (shape.vectors - 2) * lanes, (shape.vectors - 2) * lanes + 1, (shape.vectors - 1) * lanes,
+            (shape.vectors - 1) * lanes + 1, panel - 1, panel, panel + 1, 2 * panel, 2 * panel + (shape.vectors - 1) * lanes,
+            panel + lanes + 3, 25 * lanes, 400, 1000};
+        for (int n : widths) {
+            for (int m : new int[] {1, shape.rows - 1, shape.rows + 1, 49, 100}) {
+                shapes.add(new int[] {m, 61, n});
+            }
+        }
+        for (int k : new int[] {1, 255, 256, 257, 700}) {
+            shapes.add(new int[] {13, k, panel + 5});
+        }
+        assertBitForBit(kernels, "simd " + tile, shapes);
+    }
+
+    private static void assertBitForBit(Kernels kernels, String name, List<int[]> shapes) {
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];
             Random r = new Random(seedOf(s));
             float[] x = gaussian(r, m * k), w = gaussian(r, (k + 1) * n), g = gaussian(r, m * n);
             float[] out = new float[m * n];
             kernels.matmulBias(x, w, out, m, k, n);
-            assertSameBits(fmaMatmulBias(x, w, m, k, n), out, where(s, backend.cliName() + " matmulBias"));
+            assertSameBits(fmaMatmulBias(x, w, m, k, n), out, where(s, name + " matmulBias"));
             out = new float[(k + 1) * n];
             kernels.matmulGradW(x, g, out, m, k, n);
-            assertSameBits(fmaMatmulGradW(x, g, m, k, n), out, where(s, backend.cliName() + " matmulGradW"));
+            assertSameBits(fmaMatmulGradW(x, g, m, k, n), out, where(s, name + " matmulGradW"));
             out = new float[m * k];
             kernels.matmulGradX(g, w, out, m, k, n);
-            assertSameBits(fmaMatmulGradX(g, w, m, k, n), out, where(s, backend.cliName() + " matmulGradX"));
+            assertSameBits(fmaMatmulGradX(g, w, m, k, n), out, where(s, name + " matmulGradX"));
         }
     }
 
