@@ -118,15 +118,14 @@ final class SimdGemm {
     }
 
     /**
-     * How many (V-1)-vector panels end a row that V- and (V-1)-vector panels cover exactly (the
-     * fewest), or -1 when none do: a width that is not whole vectors, or (at V = 7) 1-5, 8-11, ...
-     * vectors. 400 floats at 16 lanes = 25 vectors = 7 + 6 + 6 + 6.
+     * How many (V-1)-vector panels end a row that V- and (V-1)-vector panels cover with no vector
+     * to spare (the fewest), or -1 when none do (at V = 7: 1-5, 8-11, 15-17, 22, 23 or 29 vectors).
+     * A row that is not whole vectors counts its last part as a vector, which then ends at the
+     * row's end and overlaps the one before: 400 floats at 16 lanes = 25 vectors = 7 + 6 + 6 + 6;
+     * 100 floats at 8 lanes = 13 vectors = 3 + 3 + 3 + 2 + 2, the last one at columns 92-99.
      */
     int covers(int width) {
-        if (width % L != 0) {
-            return -1;
-        }
-        int vectors = width / L;
+        int vectors = (width + L - 1) / L;
         for (int narrow = 0; (nv - 1) * narrow <= vectors; narrow++) {
             if ((vectors - (nv - 1) * narrow) % nv == 0) {
                 return narrow;
@@ -150,7 +149,7 @@ final class SimdGemm {
             return;
         }
         int narrow = covers(width);
-        int panels = narrow >= 0 ? (width / L - (nv - 1) * narrow) / nv + narrow : Math.max(1, (width + nr - 1) / nr);
+        int panels = narrow >= 0 ? ((width + L - 1) / L - (nv - 1) * narrow) / nv + narrow : (width + nr - 1) / nr;
         if (!packA) {
             // A in place (the forward pass): panels outermost, so that a panel of B (a slice of W1)
             // is read from memory once and serves every row block
@@ -177,11 +176,11 @@ final class SimdGemm {
 
     /**
      * Panel {@code jp} of one row block: out(r, panel) = init + A(r, :) B(:, panel) for r &lt; mc,
-     * the reduction in slices of {@link #blockK}. The panel plan: with {@code narrow} >= 0 the row is
-     * covered exactly, V-vector panels then {@code narrow} (V-1)-vector ones; otherwise V-vector
-     * panels, the last one shifted left to end at the row's end, or, in a row narrower than a
-     * panel, one panel whose last vector is shifted left (the cover tile's when the main tile's
-     * first V - 1 vectors do not fit).
+     * the reduction in slices of {@link #blockK}. The panel plan: with {@code narrow} >= 0, V-vector
+     * panels then {@code narrow} (V-1)-vector ones, the very last vector shifted left to end at the
+     * row's end; otherwise V-vector panels, the last one shifted left to end at the row's end, or,
+     * in a row narrower than a panel, one panel whose last vector is shifted left (the cover
+     * tile's when the main tile's first V - 1 vectors do not fit).
      */
     private void panelBlock(float[] a, int aStart, int rs, int cs, float[] b, int bOff, int brs, int kTotal, float[] bias,
                             float[] out, int cBlock, int width, int mc, int jp, int panels, int narrow) {
@@ -192,7 +191,8 @@ final class SimdGemm {
             int wide = panels - narrow;
             kernel = jp < wide ? shape.main : shape.cover;
             j0 = jp < wide ? jp * nr : wide * nr + (jp - wide) * (nr - L);
-            last = (MicroKernels.vectors(kernel) - 1) * L;
+            int excess = jp == panels - 1 ? (L - width % L) % L : 0;   // the last vector's columns past the row
+            last = (MicroKernels.vectors(kernel) - 1) * L - excess;
         } else if (width >= nr) {
             kernel = shape.main;
             j0 = Math.min(jp * nr, width - nr);
