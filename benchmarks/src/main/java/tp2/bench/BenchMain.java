@@ -131,7 +131,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         String header = header();
         new Report(results).write(dir, header, SystemInfo.cpu() + ", JDK " + Runtime.version().feature() + ", "
-                + Simd.describe().replaceFirst(", JDK.*", ""));
+                + Simd.describeWithoutJdk());
         stdout.println();
         stdout.println(new Report(results).markdown(header));
         stdout.println("wrote " + dir.resolve("report.md") + ", " + dir.resolve("report.png")
@@ -142,7 +142,7 @@ public final class BenchMain implements Callable<Integer> {
     String header() {
         return String.format(Locale.ROOT, "# tp2-kernels benchmarks%n%nCPU: %s, %d cores. JDK: %s %s. Vector: %s. Date: %s.",
                 SystemInfo.cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.vendor"),
-                Runtime.version(), Simd.describe(), LocalDate.now());
+                Runtime.version(), Simd.describeWithoutJdk(), LocalDate.now());
     }
 
     /** The runs of the chosen subset, merged into one JMH JSON file; JMH's output goes to {@code log}. */

@@ -131,7 +131,7 @@ final class GateRun {
         String rev = against != null ? against : recordedReference(home);
         String sha = resolve(home, rev);
         say("gate: CPU %s, %d cores, JDK %s, %s", SystemInfo.cpu(), Runtime.getRuntime().availableProcessors(),
-                Runtime.version(), Simd.describe());
+                Runtime.version(), Simd.describeWithoutJdk());
         Path reference = null;
         if (sha == null) {
             say("gate: the reference %s is not in this clone (a shallow clone?): no comparison with it; the ratio "

@@ -54,13 +54,18 @@ public final class Simd {
 
     /**
      * One line for banners and benchmark reports, for example
-     * {@code "simd: 512-bit, 16 lanes, fma, JDK 25.0.3"}, or the reason it is unavailable.
+     * {@code "simd: 256-bit, 8 lanes, fma, 4x3 tile (16 vector registers: AVX2, -XX:UseAVX=2), JDK 17.0.15"}:
+     * the species, the register tile the matmuls use and why, or the reason simd is unavailable.
      */
     public static String describe() {
-        String jdk = "JDK " + Runtime.version();
+        return describeWithoutJdk() + ", JDK " + Runtime.version();
+    }
+
+    /** {@link #describe()} without the JDK, for lines that name it already. */
+    public static String describeWithoutJdk() {
         String reason = unavailableReason();
         if (reason != null) {
-            return "simd: unavailable (" + reason + "), " + jdk;
+            return "simd: unavailable (" + reason + ")";
         }
         StringBuilder line = new StringBuilder("simd: ")
                 .append(SimdSpecies.bits()).append("-bit, ")
@@ -72,7 +77,12 @@ public final class Simd {
         if (!c2Enabled()) {
             line.append(", C2 off (vector code runs slowly)");
         }
-        return line.append(", ").append(jdk).toString();
+        return line.append(", ").append(SimdShape.reason()).toString();
+    }
+
+    /** The register tile of the simd matmuls here ("3x7" or "4x3"), or null when simd is unavailable. */
+    public static String tile() {
+        return isAvailable() ? SimdShape.forThisJvm().tile() : null;
     }
 
     /** Lanes of the float species the simd backend uses, or 0 when it is unavailable. */
