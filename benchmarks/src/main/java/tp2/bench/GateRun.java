@@ -46,9 +46,15 @@ final class GateRun {
      * One JMH invocation: its benchmarks, parameters, timing and forks. With several forks a
      * benchmark's time is the fastest fork's (each fork's median iteration): short kernels land in
      * a slow JIT mode in some forks (sigmoid: 6.2 us, sometimes 7-10), and the faster of two forks
-     * is that mode's cure.
+     * is that mode's cure. {@code jvm} is added to each fork's JVM flags ({@code -jvmArgsPrepend}: the
+     * annotation's own list stays) and {@code suffix} to the group's benchmark names.
      */
-    record Group(String name, String include, List<String> params, List<String> timing, int forks) {}
+    record Group(String name, String include, List<String> params, List<String> timing, int forks, List<String> jvm,
+                 String suffix) {
+        Group(String name, String include, List<String> params, List<String> timing, int forks) {
+            this(name, include, params, timing, forks, List.of(), "");
+        }
+    }
 
     private static final List<String> SHORT = List.of("-wi", "1", "-w", "300ms", "-i", "3", "-r", "200ms");
     /** The gated benchmarks, by JMH invocation. */
@@ -58,7 +64,13 @@ final class GateRun {
             new Group("elementwise", "ElementwiseBenchmark\\.(sigmoid|sgdUpdate)$",
                     List.of("backend=simd", "m=128"), SHORT, 2),
             new Group("training pass", "EpochBenchmark\\.epoch$", List.of("backend=simd", "threads=1,2"),
-                    List.of("-wi", "1", "-i", "2"), 1));
+                    List.of("-wi", "1", "-i", "2"), 1),
+            // as on an AVX2 machine (16 vector registers, the 4x3 tile), whatever this CPU has
+            new Group("matmuls, AVX2", "MatmulBenchmark\\.matmul(Bias|GradW)$",
+                    List.of("backend=simd", "m=128", "layer=3072x100", "threads=1"), SHORT, 1,
+                    List.of("-jvmArgsPrepend", "-XX:UseAVX=2"), ", AVX2"));
+    /** Benchmarks the groups above measure: 4 matmuls, 2 elementwise, 2 training passes, 2 AVX2 matmuls. */
+    static final int GATED = 10;
     /** naive, once, for the ratio floors. */
     static final Group NAIVE = new Group("naive, for the floors", "MatmulBenchmark\\.matmul(Bias|GradW)$|ElementwiseBenchmark\\.sigmoid$",
             List.of("backend=naive", "m=128", "layer=3072x100", "threads=1"), SHORT, 1);
@@ -144,7 +156,7 @@ final class GateRun {
         if (reference != null) {
             say("gate: %s (reference, %s) against the working tree, %d gated benchmarks, forks interleaved; JMH output in %s",
                     sha.substring(0, 10), against != null ? "--against " + against : "benchmarks/gate/reference",
-                    8, log);
+                    GATED, log);
             int first = rounds > 0 ? rounds : ROUNDS, most = rounds > 0 ? rounds : MAX_ROUNDS;
             for (int round = 1; round <= most; round++) {
                 List<Group> groups = round <= first ? GROUPS : inconclusiveGroups(results);
@@ -242,6 +254,7 @@ final class GateRun {
             cmd.add(p);
         }
         cmd.addAll(group.timing());
+        cmd.addAll(group.jvm());
         cmd.addAll(List.of("-f", Integer.toString(group.forks()), "-foe", "true", "-rf", "json", "-rff", json.toString()));
         exec(cmd, home, "JMH (" + group.name() + ")");
         Map<String, Double> scores = new LinkedHashMap<>();
@@ -252,9 +265,10 @@ final class GateRun {
             if (group == NAIVE) {
                 naive.add(r);
             } else {
-                scores.put(key(r), fastestFork(tree.get(i).path("primaryMetric").path("rawData"), r.score()));
-                units.put(key(r), r.unit());
-                groupOf.put(key(r), group);
+                String key = key(r) + group.suffix();
+                scores.put(key, fastestFork(tree.get(i).path("primaryMetric").path("rawData"), r.score()));
+                units.put(key, r.unit());
+                groupOf.put(key, group);
             }
         }
         Files.delete(json);
@@ -337,7 +351,9 @@ final class GateRun {
         }
         List<BenchResult> working = new ArrayList<>(naive);
         for (Map.Entry<String, List<double[]>> e : pairs.entrySet()) {
-            working.add(workingTreeResult(e.getKey(), median(e.getValue(), 1)));
+            if (groupOf.get(e.getKey()).jvm().isEmpty()) {   // the floors are for default flags
+                working.add(workingTreeResult(e.getKey(), median(e.getValue(), 1)));
+            }
         }
         if (pairs.isEmpty()) {
             working.addAll(floorsOnly());
