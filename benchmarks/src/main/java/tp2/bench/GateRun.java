@@ -220,11 +220,24 @@ final class GateRun {
         Path building = Files.createDirectories(folder.resolveSibling(sha + ".building"));
         exec(List.of("bash", "-c", "rm -rf \"$1\"/* && git -C \"$2\" archive --format=tar \"$3\" | tar -x -C \"$1\"",
                 "extract", building.toString(), home.toString(), sha), home, "extracting the reference");
-        exec(List.of("mvn", "-q", "-B", "-DskipTests", "package", "-pl", "benchmarks", "-am"), building,
+        exec(List.of(maven(home), "-q", "-B", "-DskipTests", "package", "-pl", "benchmarks", "-am"), building,
                 "building the reference");
         deleteTree(folder);
         Files.move(building, folder);
         return jar;
+    }
+
+    /**
+     * Maven as the launcher finds it: {@code mvn} on the PATH, else this checkout's Maven Wrapper
+     * (which reads its settings beside the script, so it builds any folder).
+     */
+    static String maven(Path home) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "mvn"))) {
+                return "mvn";
+            }
+        }
+        return home.resolve("mvnw").toString();
     }
 
     private static Path cacheFolder() {
@@ -332,6 +345,7 @@ final class GateRun {
     /** The table, the plot, the floors; true when nothing failed. */
     private boolean report(Map<String, Comparison.Result> results, String sha, Path floorsFile) throws Exception {
         StringBuilder t = new StringBuilder();
+        List<GateMarkdown.Row> rows = new ArrayList<>();
         boolean failed = false;
         if (!results.isEmpty()) {
             t.append(String.format(Locale.ROOT, "%-28s %14s %14s  %-34s %s%n", "benchmark", "reference", "now",
@@ -343,6 +357,7 @@ final class GateRun {
                 t.append(String.format(Locale.ROOT, "%-28s %14s %14s  %-34s %s (%d pairs)%n", e.getKey(),
                         Report.fmt(median(p, 0)) + " " + unit, Report.fmt(median(p, 1)) + " " + unit, r.delta(),
                         r.verdict(), r.pairs()));
+                rows.add(new GateMarkdown.Row(e.getKey(), median(p, 0), median(p, 1), unit, r));
                 failed |= r.verdict() == Comparison.Verdict.FAIL;
             }
             t.append(String.format(Locale.ROOT, "(reference %s; a slowdown fails when its whole interval is above +%.0f%%)%n%n",
@@ -363,12 +378,35 @@ final class GateRun {
         failed |= !floors.passed();
         t.append(System.lineSeparator()).append(failed ? "gate FAILED" : "gate passed");
         Files.writeString(out.resolve("gate.txt"), t + "\n", StandardCharsets.UTF_8);
+        String referenceName = sha != null ? sha : "none (not in this clone: the ratio floors alone)";
+        Files.writeString(out.resolve("gate.md"), GateMarkdown.render(SystemInfo.cpu() + ", " + Runtime.getRuntime()
+                .availableProcessors() + " cores", Simd.describeWithoutJdk(), Runtime.version().toString(), referenceName,
+                workingCommit(), rows, floors, !failed), StandardCharsets.UTF_8);
         terminal.println();
         terminal.println(t);
-        terminal.println("wrote " + out.resolve("gate.txt") + (results.isEmpty() ? "" : ", " + out.resolve("gate.png"))
-                + ", " + log);
+        terminal.println("wrote " + out.resolve("gate.txt") + ", " + out.resolve("gate.md")
+                + (results.isEmpty() ? "" : ", " + out.resolve("gate.png")) + ", " + log);
         terminal.flush();
         return !failed;
+    }
+
+    /** The working tree's commit, "+ changes" when it has uncommitted ones, or "unknown" outside git. */
+    private String workingCommit() {
+        try {
+            String head = resolve(home, "HEAD");
+            if (head == null) {
+                return "unknown";
+            }
+            Process p = new ProcessBuilder("git", "-C", home.toString(), "status", "--porcelain", "--untracked-files=no")
+                    .redirectErrorStream(true).start();
+            boolean dirty = !new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).isBlank();
+            return p.waitFor() == 0 && dirty ? head + " + changes" : head;
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     /** Without a reference: the working tree's simd and blocked forks for the floors, once. */
