@@ -2,6 +2,7 @@ package tp2.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -39,6 +40,11 @@ import java.util.concurrent.locks.LockSupport;
  * back to them when they are 5% faster. A trial is two windows, of which the second is timed (the
  * first wakes the workers up or lets them park). Results do not change: the same chunks are
  * computed either way.
+ *
+ * <p><b>One call at a time.</b> A call's chunks and run words belong to that call: a second call
+ * from another thread, or from a chunk or {@code alongside} of the call in progress (on any
+ * thread), would overwrite them and hang or skip chunks. Such a call is refused with an
+ * {@link IllegalStateException} before it touches anything.
  */
 final class WorkerPool implements AutoCloseable {
 
@@ -74,7 +80,10 @@ final class WorkerPool implements AutoCloseable {
     private int chunkSize;
     private int chunks;
     private volatile long generation;
-    private volatile Throwable failure;
+    /** The first failure of the call in progress (a chunk's or {@code alongside}'s); later ones are suppressed in it. */
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** The thread whose call is in progress, or null between calls. */
+    private final AtomicReference<Thread> caller = new AtomicReference<>();
     private volatile boolean closed;
     private volatile int sleepers;   // workers that may be parked
     // The caller's score keeping (only the caller touches these).
@@ -105,12 +114,17 @@ final class WorkerPool implements AutoCloseable {
         this.runs = new AtomicLongArray(threads * RUN_STRIDE);
         this.parked = new boolean[threads];
         this.workers = new Thread[threads - 1];
-        for (int part = 1; part < threads; part++) {
-            int id = part;
-            Thread t = new Thread(() -> work(id), "tp2-kernels-" + id);
-            t.setDaemon(true);
-            workers[part - 1] = t;
-            t.start();
+        try {
+            for (int part = 1; part < threads; part++) {
+                int id = part;
+                Thread t = new Thread(() -> work(id), "tp2-kernels-" + id);
+                t.setDaemon(true);
+                t.start();
+                workers[part - 1] = t;
+            }
+        } catch (RuntimeException | Error e) {   // no thread could start (a limit on processes): stop those that did
+            close();
+            throw e;
         }
     }
 
@@ -131,6 +145,24 @@ final class WorkerPool implements AutoCloseable {
         if (chunks < 1 || chunks > MAX_CHUNKS) {
             throw new IllegalArgumentException("chunks must be in 1.." + MAX_CHUNKS + ", got " + chunks);
         }
+        if (from > to || chunkSize < 1 || (long) chunks * chunkSize < to - from || (long) (chunks - 1) * chunkSize >= Math.max(1, to - from)) {
+            throw new IllegalArgumentException("chunks must cover [" + from + ", " + to + ") with none empty: " + chunks
+                    + " chunks of " + chunkSize);
+        }
+        Thread me = Thread.currentThread();
+        if (!caller.compareAndSet(null, me)) {
+            Thread busy = caller.get();
+            throw new IllegalStateException("the worker pool is running a call of " + (busy == me ? "this thread" : busy)
+                    + ": a call from one of its chunks or from a second thread at once is refused (one call at a time)");
+        }
+        try {
+            call(chunk, from, to, chunkSize, chunks, alongside);
+        } finally {
+            caller.set(null);
+        }
+    }
+
+    private void call(ParallelKernels.Rows chunk, int from, int to, int chunkSize, int chunks, Runnable alongside) {
         if (threads == 1 || chunks == 1) {
             if (alongside != null) {
                 alongside.run();
@@ -156,7 +188,7 @@ final class WorkerPool implements AutoCloseable {
         this.to = to;
         this.chunkSize = chunkSize;
         this.chunks = chunks;
-        failure = null;
+        failure.set(null);
         finished.set(0);
         long g = (generation + 1) & GENERATION_MASK;
         for (int p = 0; p < threads; p++) {
@@ -170,13 +202,12 @@ final class WorkerPool implements AutoCloseable {
                 }
             }
         }
-        Throwable own = null;
         try {
             if (alongside != null) {
                 alongside.run();
             }
         } catch (Throwable t) {
-            own = t;
+            fail(t);
         }
         windowChunks += chunks;
         take(0, g);
@@ -191,7 +222,7 @@ final class WorkerPool implements AutoCloseable {
         long callEnd = System.nanoTime();
         score(callEnd - callStart, callEnd - waitStart);
         this.chunk = null;
-        Throwable first = own != null ? own : failure;
+        Throwable first = failure.getAndSet(null);
         if (first instanceof RuntimeException) {
             throw (RuntimeException) first;
         }
@@ -200,6 +231,16 @@ final class WorkerPool implements AutoCloseable {
         }
         if (first != null) {
             throw new IllegalStateException(first);
+        }
+    }
+
+    /** Keeps the call's first failure; a later one is added to it as suppressed, none is lost. */
+    private void fail(Throwable t) {
+        if (!failure.compareAndSet(null, t)) {
+            Throwable first = failure.get();
+            if (first != null && first != t) {
+                first.addSuppressed(t);
+            }
         }
     }
 
@@ -347,7 +388,7 @@ final class WorkerPool implements AutoCloseable {
         try {
             chunk.run((int) Math.min(to, from + c0 * chunkSize), (int) Math.min(to, from + c1 * chunkSize));
         } catch (Throwable t) {
-            failure = t;
+            fail(t);
         } finally {
             finished.addAndGet((int) (c1 - c0));
         }

@@ -23,7 +23,8 @@ import tp2.kernels.ParallelKernels;
  * of dW1 and their update: X and W1, the two large arrays of a step, never travel between cores (on
  * the 2-core machines here, moving them cost as much as computing them: docs/performance.md).
  * The slices are fixed by k alone, and the partial sums are added in slice order, so the results are
- * bit for bit the same for any thread count. A step is three parallel regions
+ * bit for bit the same for any thread count. A step is three parallel regions, two over halves
+ * of the slices ({@link ParallelKernels#forEach}) and one over rows of the batch
  * ({@link ParallelKernels#forRows}):
  * <ol>
  *   <li>slices: gather X_s, P_s = [1|X_s] W1_s;</li>
@@ -278,10 +279,12 @@ public final class Network {
 
     /**
      * Halves of slices: half 2s is slice s's first rows, 2s+1 its last, so that a thread that runs
-     * ahead can take over half a slice; {@code half(count, 0)} rows of {@code count}, a multiple of 3.
+     * ahead can take over half a slice. The first half has {@code half(count, block)} of the
+     * {@code count} rows: about half, rounded up to a multiple of the backend's register block
+     * ({@link Kernels#rowBlock()}), so that only the last half can end in a partial block.
      */
-    private static int half(int count) {
-        return Math.min(count, (count / 2 + 2) / 3 * 3);
+    private static int half(int count, int block) {
+        return Math.min(count, (count / 2 + block - 1) / block * block);
     }
 
     /**
@@ -296,7 +299,8 @@ public final class Network {
             for (int item = a; item < b; item++) {
                 int s = item / 2;
                 boolean whole = item % 2 == 0 && item + 1 < b;
-                int from = item % 2 == 0 ? 0 : half(m), to = item % 2 == 0 && !whole ? half(m) : m;
+                int split = half(m, backend.rowBlock());
+                int from = item % 2 == 0 ? 0 : split, to = item % 2 == 0 && !whole ? split : m;
                 int c0 = sliceStart(s), c1 = sliceEnd(s);
                 if (pixels != null) {
                     backend.gatherCentered(pixels, order, first, mean, x[s], m, k, c0, c1, from, to);
@@ -355,7 +359,8 @@ public final class Network {
                 int s = item / 2;
                 int ks = sliceEnd(s) - sliceStart(s);
                 boolean whole = item % 2 == 0 && item + 1 < b;   // both halves: one call
-                int from = item % 2 == 0 ? 0 : half(ks + 1), to = item % 2 == 0 && !whole ? half(ks + 1) : ks + 1;
+                int split = half(ks + 1, backend.rowBlock());
+                int from = item % 2 == 0 ? 0 : split, to = item % 2 == 0 && !whole ? split : ks + 1;
                 backend.matmulGradW(x[s], g1, dw1[s], m, ks, hidden, from, to);
                 // row 0 of dW1_s is the bias gradient, which belongs to slice 0 alone: the other
                 // slices keep their zero row 0 out of the update
