@@ -58,12 +58,21 @@ public final class StepProfile implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CommandLine cli = new CommandLine(this);
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (threadCount < 1 || epochs < 2 || batch < 1 || hidden < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--threads, --batch-size and --hidden must be >= 1 and --epochs >= 2");
+        if (threadCount < 1 || threadCount > tp2.trainer.SystemInfo.cores()) {
+            throw new CommandLine.ParameterException(cli, tp2.trainer.SystemInfo.threadsProblem(threadCount));
         }
-        Backend chosen = Backend.fromName(backend);
+        if (epochs < 2 || batch < 1 || batch > 65_536 || hidden < 1 || hidden > TrainConfig.MAX_HIDDEN) {
+            throw new CommandLine.ParameterException(cli, "--epochs must be at least 2, --batch-size between 1 and 65536 "
+                    + "and --hidden between 1 and " + TrainConfig.MAX_HIDDEN);
+        }
+        Backend chosen;
+        try {
+            chosen = Backend.fromName(backend);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, "--backend " + e.getMessage());
+        }
         Path location = Workload.dataLocation(data);
         Images train = Workload.trainingSet(location);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);

@@ -71,4 +71,27 @@ class JvmFlagsTest {
             assertEquals(expected, passed, command + ": the launcher's java command was " + printed);
         }
     }
+
+    /**
+     * A checkout made with core.autocrlf=true has CR LF in jvm.flags: the launcher still passes every
+     * flag (it once dropped them all, the places no longer matching "all" and "run").
+     */
+    @Test
+    void aCrLfCopyOfJvmFlagsKeepsEveryFlag(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.copy(ROOT.resolve("tp2"), dir.resolve("tp2"));
+        String flagsText = Files.readString(ROOT.resolve("jvm.flags"), StandardCharsets.UTF_8).replace("\r\n", "\n");
+        Files.writeString(dir.resolve("jvm.flags"), flagsText.replace("\n", "\r\n"), StandardCharsets.UTF_8);
+        Path jar = Files.createDirectories(dir.resolve("trainer/target")).resolve("tp2.jar");
+        Files.copy(ROOT.resolve("trainer/target/tp2.jar"), jar);   // present and newer than any source: no build
+        ProcessBuilder builder = new ProcessBuilder("bash", dir.resolve("tp2").toString(), "train").redirectErrorStream(true);
+        builder.environment().put("TP2_DRY_RUN", "1");
+        Process process = builder.start();
+        List<String> printed = Arrays.asList(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+        assertEquals(0, process.waitFor(), String.join("\n", printed));
+        List<String> expected = new ArrayList<>(flags("all"));
+        expected.addAll(flags("run"));
+        List<String> passed = new ArrayList<>(printed);
+        passed.retainAll(expected);
+        assertEquals(expected, passed, "with CR LF the launcher's java command was " + printed);
+    }
 }

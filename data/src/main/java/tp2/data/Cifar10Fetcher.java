@@ -221,7 +221,10 @@ public final class Cifar10Fetcher {
             long start = System.nanoTime();
             long windowStart = start, windowBytes = 0;
             try (InputStream in = new DigestInputStream(connection.getInputStream(), digest);
-                 OutputStream out = Files.newOutputStream(file)) {
+                 // the file exists (fetch created it); opened without CREATE, so that a SIGTERM's hook,
+                 // which deletes it, is never undone by this open (a leftover the next fetch must clean)
+                 OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.WRITE,
+                         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
                 byte[] buffer = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buffer)) > 0) {

@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 /**
  * {@code tp2}: the TP2 trainer's command line. Only this class prints usage errors and chooses
  * exit codes: 0 success, 2 a usage error (bad option or value), 1 a failure at run time (bad data,
- * diverged training, unavailable backend). Every error is one line, never a stack trace.
+ * diverged training, unavailable backend). Every error is one line, never a stack trace, unless
+ * {@code TP2_DEBUG=1} is set in the environment: then the stack trace follows the line (an error
+ * that can only be a bug in tp2, a NullPointerException say, says so and names the switch).
  */
 @Command(name = "tp2", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and evaluate the TP2 two-layer network on CIFAR-10 with SIMD kernels.",
@@ -19,6 +21,8 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     public static final int USAGE = 2;
     public static final int FAILURE = 1;
+    /** The environment variable that adds the stack trace to an error's line. */
+    public static final String DEBUG = "TP2_DEBUG";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,15 +45,16 @@ public final class Main implements Runnable {
                     + " (see --help)");
             return USAGE;
         });
+        boolean debug = "1".equals(System.getenv(DEBUG));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex));
+            report(cmd.getErr(), cmd.getCommandSpec().qualifiedName(), ex, debug);
             return FAILURE;
         });
         int code;
         try {
             code = cli.execute(args);
         } catch (Throwable t) {   // the last line of defence: an Error (out of memory, stack overflow) is one line too
-            err.println("tp2: " + describe(t));
+            report(err, "tp2", t, debug);
             err.flush();
             return FAILURE;
         }
@@ -59,6 +64,24 @@ public final class Main implements Runnable {
             return FAILURE;
         }
         return code;
+    }
+
+    /**
+     * The error's one line, "name: what happened"; for an error that can only be a bug, a pointer to
+     * {@link #DEBUG}; with {@code debug}, the stack trace after it.
+     */
+    public static void report(PrintWriter err, String name, Throwable e, boolean debug) {
+        err.println(name + ": " + describe(e) + (isBug(e) && !debug ? " (a bug in tp2: run again with " + DEBUG
+                + "=1 to see where, and please report it)" : ""));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+    }
+
+    /** Exceptions no input should cause: a programming error in tp2. */
+    static boolean isBug(Throwable e) {
+        return e instanceof NullPointerException || e instanceof IndexOutOfBoundsException || e instanceof ClassCastException
+                || e instanceof ArithmeticException || e instanceof StackOverflowError;
     }
 
     static String describe(Throwable e) {

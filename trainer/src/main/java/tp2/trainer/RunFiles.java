@@ -22,19 +22,28 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class RunFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** The name a damaged metrics.csv is kept under before a resumed run rewrites it. */
+    static final String DAMAGED = "metrics.csv.damaged";
+
     private final Path dir;
+    private Path damagedCopy;
 
     RunFiles(Path dir) {
         this.dir = dir;
     }
 
-    /** Rows of an existing metrics.csv up to and including {@code lastEpoch} (for a resumed run). */
+    /**
+     * Rows of an existing metrics.csv up to and including {@code lastEpoch} (for a resumed run). A
+     * line that does not parse cannot be carried into the rewritten file, so the file as it was is
+     * first kept beside it as {@link #DAMAGED} ({@link #damagedCopy()} says so): nothing is lost.
+     */
     List<EpochMetrics> readHistory(int lastEpoch) throws IOException {
         Path csv = dir.resolve("metrics.csv");
         List<EpochMetrics> rows = new ArrayList<>();
         if (!Files.exists(csv)) {
             return rows;
         }
+        boolean damaged = false;
         for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
             if (line.isBlank() || line.startsWith("epoch")) {
                 continue;
@@ -45,10 +54,19 @@ final class RunFiles {
                     rows.add(row);
                 }
             } catch (RuntimeException e) {
-                // a damaged line of an old file is dropped, not fatal
+                damaged = true;
             }
         }
+        if (damaged) {
+            damagedCopy = dir.resolve(DAMAGED);
+            Files.copy(csv, damagedCopy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         return rows;
+    }
+
+    /** Where {@link #readHistory} kept a metrics.csv with lines it could not read, or null. */
+    Path damagedCopy() {
+        return damagedCopy;
     }
 
     void writeMetrics(List<EpochMetrics> history) throws IOException {

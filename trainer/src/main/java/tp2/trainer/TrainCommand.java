@@ -73,8 +73,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The largest --batch-size: its buffers must fit the heap long before ints overflow. */
     static final int MAX_BATCH = 65_536;
-    /** Files that mark a folder as holding a run. */
-    static final String[] RUN_FILES = {"model.ckpt", "run.json", "metrics.csv"};
+    /**
+     * Files that mark a folder as holding a run: an epoch finished there. A run stopped before its
+     * first epoch ended (Ctrl-C, a divergence) leaves only run.json, nothing to keep or resume: the
+     * same command may start again there.
+     */
+    static final String[] RUN_FILES = {"model.ckpt", "metrics.csv"};
 
     @Override
     public Integer call() throws Exception {
@@ -83,6 +87,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = validate(cli);
         Cifar10 data = dataOptions.load(cli, stdout);
         checkBatchFits(cli, config, data);
+        if (out == null && config.resume() == null) {   // the default folder: claimed now, so two runs never share one
+            config = config.withOut(claimRunFolder(config.out()));
+        }
         stdout.printf("tp2 train: backend %s, %d thread%s, %s%n", config.backend().cliName(), config.threads(),
                 config.threads() == 1 ? "" : "s", SystemInfo.vector());
         stdout.printf("  data %s: %,d training and %,d test images%n", dataOptions.describe(), data.train().count(),
@@ -94,10 +101,13 @@ final class TrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Files.createDirectories(config.out());   // the run starts: only now does its folder exist
         try (RunLock lock = RunLock.acquire(config.out())) {
+            if (config.resume() == null && !overwrite) {
+                refuseARun(cli, config.out());   // again under the lock: another run may have finished an epoch there since
+            }
             Map<String, Object> run = runInfo(config);
             RunFiles files = new RunFiles(config.out());
             files.writeRun(run);
-            Trainer.Result result = new Trainer(config, data, stdout, ConsoleProgress.training()).run();
+            Trainer.Result result = new Trainer(config, data, stdout, cli.getErr(), ConsoleProgress.training()).run();
             finish(stdout, config, run, files, result, start);
         } catch (RunLock.InUseException e) {
             throw new CommandLine.ParameterException(cli, "--out " + config.out() + ": " + e.getMessage());
@@ -144,12 +154,42 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** A usage error when {@code dir} holds a run (an epoch finished there), naming how to continue or replace it. */
+    private static void refuseARun(CommandLine cli, Path dir) {
+        for (String file : RUN_FILES) {
+            if (Files.exists(dir.resolve(file))) {
+                throw new CommandLine.ParameterException(cli, "--out " + dir + " holds a run (" + file + "); continue it "
+                        + "with --resume " + dir.resolve("model.ckpt") + ", or replace it with --overwrite");
+            }
+        }
+    }
+
+    /**
+     * Creates and returns the first of {@code base}, {@code base-2}, {@code base-3}, ... that did not
+     * exist: the default run folder is named by the second the run starts, and two runs started in
+     * the same second each get their own (the creation is atomic, so they cannot both win one).
+     */
+    static Path claimRunFolder(Path base) throws IOException {
+        Path parent = base.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        for (int n = 1; ; n++) {
+            Path candidate = n == 1 ? base : base.resolveSibling(base.getFileName() + "-" + n);
+            try {
+                return Files.createDirectory(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken by another run (or anything else): the next name
+            }
+        }
+    }
+
     /** Turns the options into a configuration, or a ParameterException (exit code 2) naming the option. */
     TrainConfig validate(CommandLine cli) throws IOException, Checkpoint.CheckpointException {
         Backend chosen = backendOption(cli, backend);
         int threadCount = threads == null ? SystemInfo.cores() : threads;
-        if (threadCount < 1 || threadCount > 1024) {
-            throw new CommandLine.ParameterException(cli, "--threads must be between 1 and 1024, got " + threadCount);
+        if (threadCount < 1 || threadCount > SystemInfo.cores()) {
+            throw new CommandLine.ParameterException(cli, SystemInfo.threadsProblem(threadCount));
         }
         if (batchSize < 1 || batchSize > MAX_BATCH) {
             throw new CommandLine.ParameterException(cli, "--batch-size must be between 1 and " + MAX_BATCH + ", got "
@@ -190,12 +230,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         checkWritable(cli, dir);
         if (resume == null && !overwrite) {
-            for (String file : RUN_FILES) {
-                if (Files.exists(dir.resolve(file))) {
-                    throw new CommandLine.ParameterException(cli, "--out " + dir + " holds a run (" + file + "); continue it "
-                            + "with --resume " + dir.resolve("model.ckpt") + ", or replace it with --overwrite");
-                }
-            }
+            refuseARun(cli, dir);
         }
         int width = hiddenOption(cli);
         TrainConfig config = new TrainConfig(chosen, threadCount, batchSize, lr, reg, epochs, seed, !noShuffle, dir,

@@ -25,6 +25,10 @@ public record TrainConfig(Backend backend, int threads, int batchSize, float lr,
         this(backend, threads, batchSize, lr, reg, epochs, seed, shuffle, out, resume, init, HIDDEN);
     }
 
+    public TrainConfig withOut(Path folder) {
+        return new TrainConfig(backend, threads, batchSize, lr, reg, epochs, seed, shuffle, folder, resume, init, hidden);
+    }
+
     public TrainConfig withResume(Path checkpoint) {
         return new TrainConfig(backend, threads, batchSize, lr, reg, epochs, seed, shuffle, out, checkpoint, init, hidden);
     }

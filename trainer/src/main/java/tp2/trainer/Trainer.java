@@ -24,6 +24,7 @@ public final class Trainer {
     private final TrainConfig config;
     private final Cifar10 data;
     private final PrintWriter out;
+    private final PrintWriter err;
     private final Progress progress;
 
     /** Called per step, for a progress bar; the default does nothing. */
@@ -53,6 +54,10 @@ public final class Trainer {
         public DivergedException(String message) {
             super(message);
         }
+
+        public DivergedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** What a finished run leaves: its metrics and final weights. */
@@ -63,9 +68,15 @@ public final class Trainer {
     }
 
     public Trainer(TrainConfig config, Cifar10 data, PrintWriter out, Progress progress) {
+        this(config, data, out, out, progress);
+    }
+
+    /** With {@code err} for warnings (a plot that could not be drawn), which do not fail the run. */
+    public Trainer(TrainConfig config, Cifar10 data, PrintWriter out, PrintWriter err, Progress progress) {
         this.config = config;
         this.data = data;
         this.out = out;
+        this.err = err;
         this.progress = progress;
     }
 
@@ -94,6 +105,11 @@ public final class Trainer {
             mean = c.mean;
             startEpoch = c.epoch;
             history.addAll(files.readHistory(startEpoch));
+            if (files.damagedCopy() != null) {
+                err.println("tp2 train: warning: metrics.csv has lines that do not read as metrics; kept as it was in "
+                        + files.damagedCopy() + ", continued without them");
+                err.flush();
+            }
         } else {
             mean = Batches.pixelMean(train);
             if (config.init() != null) {
@@ -114,15 +130,39 @@ public final class Trainer {
             // the checkpoint this run can call its last good one: the one it resumed from, or one it wrote
             int lastSaved = config.resume() != null && checkpoint.toAbsolutePath().equals(config.resume().toAbsolutePath())
                     ? startEpoch : -1;
+            Throwable failure = null;
             try {
                 trainEpochs(pass, totals, kernels, network, mean, history, files, checkpoint, startEpoch, lastSaved);
+            } catch (Throwable t) {
+                failure = t;
+                throw t;
             } finally {
                 if (!history.isEmpty()) {
-                    files.writePlot(history);   // once, at the end (also of a diverged run)
+                    plot(files, history, failure);   // once, at the end (also of a diverged run)
                 }
             }
         }
         return new Result(history, network, mean);
+    }
+
+    /**
+     * Draws curves.png. The plot is a convenience: when it cannot be drawn (a full disk or temporary
+     * folder, a file limit, no fonts) the run's numbers are still in metrics.csv and metrics.json, so
+     * a finished run stays a success (one warning line) and a failed run keeps its own error (the
+     * plot's is added to it as suppressed).
+     */
+    private void plot(RunFiles files, List<EpochMetrics> history, Throwable failure) {
+        try {
+            files.writePlot(history);
+        } catch (IOException | RuntimeException | Error e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                err.println("tp2 train: warning: curves.png not drawn (" + Main.describe(e)
+                        + "); metrics.csv and metrics.json hold the same numbers");
+                err.flush();
+            }
+        }
     }
 
     private void trainEpochs(TrainingPass pass, TrainingPass.Totals totals, ParallelKernels kernels, Network network,
@@ -141,7 +181,7 @@ public final class Trainer {
             } catch (DivergedException e) {
                 throw new DivergedException(e.getMessage() + "; " + (lastSaved >= 0
                         ? "the last good checkpoint is " + checkpoint + " (epoch " + lastSaved + ")"
-                        : "this run wrote no checkpoint yet") + "; try a smaller --lr");
+                        : "this run wrote no checkpoint yet") + "; try a smaller --lr", e);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             progress.epochDone();

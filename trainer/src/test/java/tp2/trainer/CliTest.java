@@ -58,8 +58,9 @@ class CliTest {
         "--batch-size=-5      | --batch-size must be between 1 and 65536, got -5",
         "--epochs=0           | --epochs must be at least 1, got 0",
         "--epochs=-1          | --epochs must be at least 1, got -1",
-        "--threads=0          | --threads must be between 1 and 1024, got 0",
-        "--threads=-2         | --threads must be between 1 and 1024, got -2",
+        "--threads=0          | --threads must be at least 1, got 0",
+        "--threads=-2         | --threads must be at least 1, got -2",
+        "--threads=1000       | --threads 1000: this machine has ",
         "--lr=NaN             | --lr must be a finite number above 0, got NaN",
         "--lr=Infinity        | --lr must be a finite number above 0, got Infinity",
         "--lr=0               | --lr must be a finite number above 0, got 0.0",
@@ -185,5 +186,77 @@ class CliTest {
             "--seed", "--no-shuffle", "--out", "--resume", "--init", "--hidden", "--data"}) {
             assertTrue(help.out().contains(option), option + " in\n" + help.out());
         }
+    }
+
+    /** An error only a bug can cause names TP2_DEBUG; with it, the stack trace follows the line. */
+    @Test
+    void aBugPointsAtTheDebugSwitchWhichPrintsTheStackTrace() {
+        StringWriter plain = new StringWriter();
+        Main.report(new PrintWriter(plain, true), "tp2 train", new NullPointerException("\"w\" is null"), false);
+        String line = plain.toString().trim();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.startsWith("tp2 train: \"w\" is null (a bug in tp2: run again with TP2_DEBUG=1"), line);
+
+        StringWriter debug = new StringWriter();
+        Main.report(new PrintWriter(debug, true), "tp2 train", new NullPointerException("\"w\" is null"), true);
+        String text = debug.toString();
+        assertTrue(text.startsWith("tp2 train: \"w\" is null\n") || text.startsWith("tp2 train: \"w\" is null\r\n"), text);
+        assertTrue(text.contains("java.lang.NullPointerException") && text.contains("\tat "), text);
+
+        StringWriter ordinary = new StringWriter();
+        Main.report(new PrintWriter(ordinary, true), "tp2 train", new IllegalArgumentException("--lr -1: must be positive"), false);
+        assertEquals("tp2 train: --lr -1: must be positive", ordinary.toString().trim());
+    }
+
+    /** A plot that cannot be written does not turn a finished, saved training into a failure. */
+    @Test
+    void aFinishedRunWhosePlotCannotBeWrittenStillSucceeds() throws Exception {
+        Path blocker = Files.createDirectories(tmp.resolve("run").resolve("curves.png"));   // a folder where the plot goes
+        Files.writeString(blocker.resolve("keep"), "x");
+        Run r = run(train("--epochs", "1", "--backend", "blocked", "--threads", "1"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("warning: curves.png not drawn"), r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("tp2")).count(), r.err());
+        assertTrue(Files.size(tmp.resolve("run").resolve("model.ckpt")) > 0);
+        assertTrue(Files.readString(tmp.resolve("run").resolve("metrics.csv")).lines().count() == 2);
+    }
+
+    /** Two runs started in the same second without --out each claim their own folder. */
+    @Test
+    void runsStartedInTheSameSecondGetTheirOwnFolders() throws Exception {
+        Path base = tmp.resolve("runs").resolve("20261206-120000");
+        Path first = TrainCommand.claimRunFolder(base);
+        Path second = TrainCommand.claimRunFolder(base);
+        Path third = TrainCommand.claimRunFolder(base);
+        assertEquals(base, first);
+        assertEquals(tmp.resolve("runs").resolve("20261206-120000-2"), second);
+        assertEquals(tmp.resolve("runs").resolve("20261206-120000-3"), third);
+        assertTrue(Files.isDirectory(second) && Files.isDirectory(third));
+    }
+
+    /** A run stopped before its first epoch ended left run.json alone: the same command starts again there. */
+    @Test
+    void aFolderWhoseRunEndedBeforeItsFirstEpochCanBeUsedAgain() throws Exception {
+        Path runDir = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(runDir.resolve("run.json"), "{ \"epochs_done\" : 0 }");
+        Run r = run(train("--epochs", "1", "--backend", "blocked", "--threads", "1"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(runDir.resolve("model.ckpt")) > 0);
+    }
+
+    /** A damaged line of metrics.csv is not silently dropped on resume: the file is kept as it was, and said so. */
+    @Test
+    void aDamagedMetricsLineIsKeptWhenAResumedRunRewritesTheFile() throws Exception {
+        Run first = run(train("--epochs", "1", "--backend", "blocked", "--threads", "1"));
+        assertEquals(0, first.code(), first.err());
+        Path csv = tmp.resolve("run").resolve("metrics.csv");
+        String original = Files.readString(csv) + "2,garbage\n";
+        Files.writeString(csv, original);
+        Run resumed = run(resume(tmp.resolve("run").resolve("model.ckpt"), "--epochs", "2", "--backend", "blocked",
+                "--threads", "1"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("warning: metrics.csv has lines that do not read"), resumed.err());
+        assertEquals(original, Files.readString(tmp.resolve("run").resolve(RunFiles.DAMAGED)));
+        assertEquals(3, Files.readAllLines(csv).size(), "the header and two epochs");
     }
 }
