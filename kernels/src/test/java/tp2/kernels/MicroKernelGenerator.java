@@ -13,9 +13,10 @@ import java.util.Locale;
  * as the JDK generates its own Vector API classes. C2 keeps a kernel's accumulators in registers only
  * when each is a local variable, so a tile of R rows x V vectors is R x V named locals: written by
  * hand, every tile would be a near-copy of the others. {@link MicroKernelsGeneratedTest} fails when
- * the committed file differs from this output; regenerate with
- * {@code mvn -q -pl kernels test-compile exec:java -Dexec.mainClass=tp2.kernels.MicroKernelGenerator
- * -Dexec.classpathScope=test} or by running {@link #main} from the kernels folder.
+ * the committed file differs from this output; regenerate it from the repository's root with
+ * {@code javac -d /tmp/gen kernels/src/test/java/tp2/kernels/MicroKernelGenerator.java && java -cp /tmp/gen
+ * tp2.kernels.MicroKernelGenerator kernels/src/main/java/tp2/kernels/MicroKernels.java} (no argument: the
+ * path relative to the kernels folder).
  */
 public final class MicroKernelGenerator {
     /** Where the generated source goes, relative to the kernels module. */

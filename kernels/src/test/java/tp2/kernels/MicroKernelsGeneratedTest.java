@@ -14,6 +14,6 @@ class MicroKernelsGeneratedTest {
         String committed = Files.readString(MicroKernelGenerator.TARGET, StandardCharsets.UTF_8);
         assertEquals(MicroKernelGenerator.source(), committed,
                 "MicroKernels.java differs from MicroKernelGenerator's output: edit the generator and run it "
-                        + "(java -cp kernels/target/test-classes tp2.kernels.MicroKernelGenerator, from kernels/)");
+                        + "(see MicroKernelGenerator's class comment)");
     }
 }
