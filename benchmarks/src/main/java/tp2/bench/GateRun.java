@@ -119,20 +119,24 @@ final class GateRun {
         return sha;
     }
 
+    /** git's output (trimmed) for {@code args} in this repository, or null when git fails. */
+    private static String git(Path home, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("git", "-C", home.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return p.waitFor() == 0 ? text : null;
+    }
+
     /** Whether this checkout is a shallow clone (its history cut off), so that a missing commit may exist elsewhere. */
     static boolean isShallow(Path home) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("git", "-C", home.toString(), "rev-parse", "--is-shallow-repository")
-                .redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        return p.waitFor() == 0 && text.equals("true");
+        return "true".equals(git(home, "rev-parse", "--is-shallow-repository"));
     }
 
     /** The full hash of {@code rev} in this repository, or null when it is not here. */
     static String resolve(Path home, String rev) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("git", "-C", home.toString(), "rev-parse", "--verify", "--quiet", rev + "^{commit}")
-                .redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        return p.waitFor() == 0 && text.matches("[0-9a-f]{40}") ? text : null;
+        String text = git(home, "rev-parse", "--verify", "--quiet", rev + "^{commit}");
+        return text != null && text.matches("[0-9a-f]{40}") ? text : null;
     }
 
     /** Paired fork times per gated benchmark key: index 0 the reference, 1 the working tree. */
@@ -408,10 +412,8 @@ final class GateRun {
             if (head == null) {
                 return "unknown";
             }
-            Process p = new ProcessBuilder("git", "-C", home.toString(), "status", "--porcelain", "--untracked-files=no")
-                    .redirectErrorStream(true).start();
-            boolean dirty = !new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).isBlank();
-            return p.waitFor() == 0 && dirty ? head + " + changes" : head;
+            String changes = git(home, "status", "--porcelain", "--untracked-files=no");
+            return changes != null && !changes.isEmpty() ? head + " + changes" : head;
         } catch (IOException e) {
             return "unknown";
         } catch (InterruptedException e) {

@@ -63,9 +63,9 @@ public final class StepProfile implements Callable<Integer> {
         if (threadCount < 1 || threadCount > tp2.trainer.SystemInfo.cores()) {
             throw new CommandLine.ParameterException(cli, tp2.trainer.SystemInfo.threadsProblem(threadCount));
         }
-        if (epochs < 2 || batch < 1 || batch > 65_536 || hidden < 1 || hidden > TrainConfig.MAX_HIDDEN) {
-            throw new CommandLine.ParameterException(cli, "--epochs must be at least 2, --batch-size between 1 and 65536 "
-                    + "and --hidden between 1 and " + TrainConfig.MAX_HIDDEN);
+        if (epochs < 2 || batch < 1 || batch > TrainConfig.MAX_BATCH || hidden < 1 || hidden > TrainConfig.MAX_HIDDEN) {
+            throw new CommandLine.ParameterException(cli, "--epochs must be at least 2, --batch-size between 1 and "
+                    + TrainConfig.MAX_BATCH + " and --hidden between 1 and " + TrainConfig.MAX_HIDDEN);
         }
         Backend chosen;
         try {

@@ -36,7 +36,7 @@ final class SimdGemm {
     /** Output rows per block: a multiple of every tile's rows (3, 4, 8). */
     static final int BLOCK_M = 48; // rows
     /**
-     * Floats of a B panel slice (BLOCK_K rows x the panel's width) kept in L1 while a row block
+     * Floats of a B panel slice ({@link #blockK} rows x the panel's width) kept in L1 while a row block
      * passes it: 48 x 112 floats = 21 KiB, beside the accumulators' traffic in a 32-48 KiB L1.
      */
     static final int PANEL_SLICE = 48 * 112; // floats

@@ -75,33 +75,33 @@ final class SimdShape {
         if (requested != null && !requested.isBlank()) {
             return shape.tile() + " tile (-D" + TILE_PROPERTY + ")";
         }
-        return shape.tile() + " tile (" + vectorRegisters() + " vector registers: " + registerSource() + ")";
+        return shape.tile() + " tile (" + REGISTERS.count() + " vector registers: " + REGISTERS.source() + ")";
     }
+
+    /** The vector registers C2 allocates, and what says so ("AVX-512", "64-bit ARM", ...). */
+    record Registers(int count, String source) {}
+
+    /** This JVM's {@link Registers}, read once. */
+    private static final Registers REGISTERS = readRegisters();
 
     /**
      * Vector registers C2 allocates: 32 on 64-bit ARM and on x86 with AVX-512 enabled in the JVM
      * ({@code UseAVX} 3), 16 on other x86.
      */
     static int vectorRegisters() {
-        if (isArm()) {
-            return 32;
-        }
-        Integer useAvx = useAvx();
-        if (useAvx != null) {
-            return useAvx >= 3 ? 32 : 16;
-        }
-        return SimdSpecies.bits() >= 512 ? 32 : 16;   // another JVM: only a 512-bit species proves AVX-512
+        return REGISTERS.count();
     }
 
-    private static String registerSource() {
+    private static Registers readRegisters() {
         if (isArm()) {
-            return "64-bit ARM";
+            return new Registers(32, "64-bit ARM");
         }
         Integer useAvx = useAvx();
-        if (useAvx == null) {
-            return SimdSpecies.bits() + "-bit vectors";
+        if (useAvx == null) {   // another JVM: only a 512-bit species proves AVX-512
+            return new Registers(SimdSpecies.bits() >= 512 ? 32 : 16, SimdSpecies.bits() + "-bit vectors");
         }
-        return useAvx >= 3 ? "AVX-512" : useAvx == 2 ? "AVX2, -XX:UseAVX=2" : "-XX:UseAVX=" + useAvx;
+        return new Registers(useAvx >= 3 ? 32 : 16,
+                useAvx >= 3 ? "AVX-512" : useAvx == 2 ? "AVX2, -XX:UseAVX=2" : "-XX:UseAVX=" + useAvx);
     }
 
     private static boolean isArm() {

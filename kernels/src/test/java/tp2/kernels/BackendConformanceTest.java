@@ -72,7 +72,7 @@ class BackendConformanceTest {
     }
 
     /**
-     * Widths at which simd reads B in place with an overlapping 7th vector (SimdKernels.direct) at
+     * Widths at which simd's 3x7 tile reads B in place with an overlapping 7th vector (SimdGemm) at
      * this run's vector length: one panel exactly, one just over 6 vectors, one just under 7, two
      * panels, and a second panel just over 6 vectors. Reductions below, at and above the k block.
      */

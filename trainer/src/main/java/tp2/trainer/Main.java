@@ -90,7 +90,7 @@ public final class Main implements Runnable {
             return "out of memory (" + message + "); give the JVM more with -Xmx (jvm.flags) or ask for less";
         }
         if (e instanceof StackOverflowError) {
-            return "stack overflow (a bug: please report it with the command line)";
+            return "stack overflow";   // report() adds that it is a bug and how to see where
         }
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();

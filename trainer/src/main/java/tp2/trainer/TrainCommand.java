@@ -71,8 +71,6 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    /** The largest --batch-size: its buffers must fit the heap long before ints overflow. */
-    static final int MAX_BATCH = 65_536;
     /**
      * Files that mark a folder as holding a run: an epoch finished there. A run stopped before its
      * first epoch ended (Ctrl-C, a divergence) leaves only run.json, nothing to keep or resume: the
@@ -131,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The batch must not exceed the training set, nor {@link #MAX_BATCH}, and its buffers must fit in
+     * The batch must not exceed the training set, nor {@link TrainConfig#MAX_BATCH}, and its buffers must fit in
      * what the heap has left after the data set; each is a usage error naming the limit.
      */
     private static void checkBatchFits(CommandLine cli, TrainConfig config, Cifar10 data) {
@@ -191,8 +189,8 @@ final class TrainCommand implements Callable<Integer> {
         if (threadCount < 1 || threadCount > SystemInfo.cores()) {
             throw new CommandLine.ParameterException(cli, SystemInfo.threadsProblem(threadCount));
         }
-        if (batchSize < 1 || batchSize > MAX_BATCH) {
-            throw new CommandLine.ParameterException(cli, "--batch-size must be between 1 and " + MAX_BATCH + ", got "
+        if (batchSize < 1 || batchSize > TrainConfig.MAX_BATCH) {
+            throw new CommandLine.ParameterException(cli, "--batch-size must be between 1 and " + TrainConfig.MAX_BATCH + ", got "
                     + batchSize);
         }
         if (epochs < 1) {

@@ -16,6 +16,8 @@ public record TrainConfig(Backend backend, int threads, int batchSize, float lr,
     public static final float DEFAULT_REG = 1e-4f;
     /** The default hidden width, and the widest ./tp2 train accepts. */
     public static final int HIDDEN = 100, MAX_HIDDEN = 4096;
+    /** The largest batch: its buffers must fit the heap long before ints overflow. */
+    public static final int MAX_BATCH = 65_536;
     public static final double W1_STD = 1e-4;
     public static final double W2_STD = 1e-2;
 
