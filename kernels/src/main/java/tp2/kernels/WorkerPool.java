@@ -26,20 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * on a virtual machine.
  *
  * <p><b>When the machine is busy.</b> A worker the operating system deschedules in the middle of a
- * chunk holds up the call until it runs again, for milliseconds when another program competes for
- * a core; and a worker that spins competes with that program for the caller's core too. So the
- * caller keeps score over windows of {@link #WINDOW} calls. Two bad windows in a row (the caller
- * waited for other threads' chunks over a quarter of the window, ran more than three quarters of
- * the chunks itself, or the window took 1.6 times the median of the recent good ones; a single bad
- * window is a hiccup: a garbage collection, the JIT compiling, the host) start a trial: the
- * next windows run on the caller alone, the workers parked, leaving their cores to the other
- * program, and the pool stays solo if that ran at least 5% faster than the two bad windows. A
- * failed trial doubles the number of windows before the next (up to {@link #LONGEST_WAIT}). A
- * training pass starts a new window ({@link #newPhase}). While solo, the pool tries the
- * workers again after {@link #FIRST_WAIT} windows, twice as many after each failed try, and goes
- * back to them when they are 5% faster. A trial is two windows, of which the second is timed (the
- * first wakes the workers up or lets them park). Results do not change: the same chunks are
- * computed either way.
+ * chunk holds up the call; {@link PoolPolicy} keeps score of the calls and decides when they run on
+ * the caller alone, leaving the workers parked, and when the workers are tried again.
  *
  * <p><b>One call at a time.</b> A call's chunks and run words belong to that call: a second call
  * from another thread, or from a chunk or {@code alongside} of the call in progress (on any
@@ -50,12 +38,12 @@ final class WorkerPool implements AutoCloseable {
 
     /** How long an idle worker spins before it parks. */
     static final long SPIN_NANOS = 1_000_000; // 1 ms
-    /** Calls over which the caller keeps score: some 30 training steps. */
-    static final int WINDOW = 96; // calls
     /** {@code -Dtp2.pool.trace=true} prints each window's score and mode on stderr (a diagnostic). */
     private static final boolean TRACE = Boolean.getBoolean("tp2.pool.trace");
-    /** Windows between a trial and the next: the first, and the longest after failed trials. */
-    static final int FIRST_WAIT = 2, LONGEST_WAIT = 64; // windows
+    /** Spins of a caller waiting for other threads' chunks before it starts to yield its core. */
+    private static final int SPINS_BEFORE_YIELD = 1 << 12;
+    /** An idle worker reads the clock once every this many spins (a power of two, less one: a mask). */
+    private static final int SPINS_PER_CLOCK_READ_MASK = 255;
     /** Longs between two threads' run words: one 64-byte cache line each. */
     private static final int RUN_STRIDE = 8;
     /** Bits of a run word: generation (high), first chunk, end chunk. */
@@ -86,24 +74,9 @@ final class WorkerPool implements AutoCloseable {
     private final AtomicReference<Thread> caller = new AtomicReference<>();
     private volatile boolean closed;
     private volatile int sleepers;   // workers that may be parked
-    // The caller's score keeping (only the caller touches these).
-    private boolean solo;             // this window runs on the caller alone
-    private int trial;                // 0: no trial; 2: the trial's first window; 1: its timed window
-    private int windowCalls;
-    private long windowNanos;         // time spent in calls this window
-    private long windowWaitNanos;     // of which waiting for other threads' chunks
-    private long lastSoloNanos;       // the last solo window: what a trial of the workers must beat
-    private int windowsSinceTrial;
-    private int soloWait = FIRST_WAIT;       // windows before the next try of the workers, while solo
-    private int parallelWait = 0;            // windows before the next try of solo, while parallel
-    private int badWindows;                  // consecutive bad parallel windows
-    private long triggerNanos;               // their mean time: what a solo trial must beat
-    private final long[] recent = new long[8];   // the last good parallel windows' times
-    private final long[] sorted = new long[8];   // scratch for their median
-    private int recentCount;
-    private int recentNext;
-    private long windowChunks;               // chunks of this window's calls
-    private long windowOwnChunks;            // of which the caller ran
+    /** Decides solo or parallel from the calls' times (only the caller touches it). */
+    private final PoolPolicy policy = new PoolPolicy(TRACE);
+    private long callOwnChunks;               // chunks of the call in progress that the caller ran
     private long soloCallsTotal;
 
     WorkerPool(int threads) {
@@ -171,7 +144,7 @@ final class WorkerPool implements AutoCloseable {
             return;
         }
         long callStart = System.nanoTime();
-        if (solo) {
+        if (policy.solo()) {
             soloCallsTotal++;
             try {
                 if (alongside != null) {
@@ -179,7 +152,7 @@ final class WorkerPool implements AutoCloseable {
                 }
                 chunk.run(from, to);
             } finally {
-                score(System.nanoTime() - callStart, 0);
+                policy.called(System.nanoTime() - callStart, 0, chunks, chunks);
             }
             return;
         }
@@ -209,18 +182,18 @@ final class WorkerPool implements AutoCloseable {
         } catch (Throwable t) {
             fail(t);
         }
-        windowChunks += chunks;
+        callOwnChunks = 0;
         take(0, g);
         long waitStart = System.nanoTime();
         for (int spins = 0; finished.get() != chunks; spins++) {   // chunks other threads are running
-            if (spins < 1 << 12) {
+            if (spins < SPINS_BEFORE_YIELD) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield();   // the thread we wait for may share this core
             }
         }
         long callEnd = System.nanoTime();
-        score(callEnd - callStart, callEnd - waitStart);
+        policy.called(callEnd - callStart, callEnd - waitStart, chunks, callOwnChunks);
         this.chunk = null;
         Throwable first = failure.getAndSet(null);
         if (first instanceof RuntimeException) {
@@ -244,99 +217,9 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Adds a call to the window's score; at the window's end, starts, judges or skips a trial of the other mode. */
-    private void score(long callNanos, long waitNanos) {
-        windowNanos += callNanos;
-        windowWaitNanos += waitNanos;
-        if (++windowCalls < WINDOW) {
-            return;
-        }
-        if (TRACE) {
-            System.err.printf(java.util.Locale.ROOT, "tp2 pool: %s window%s: %.1f ms, waited %.1f ms, caller ran %d of %d chunks%n",
-                    solo ? "solo" : "parallel", trial == 0 ? "" : trial == 2 ? " (trial, warming up)" : " (trial, timed)",
-                    windowNanos / 1e6, windowWaitNanos / 1e6, windowOwnChunks, windowChunks);
-        }
-        if (trial == 2) {
-            trial = 1;   // the trial's first window only warms the new mode up
-        } else if (trial == 1) {
-            trial = 0;
-            // a solo trial against the two bad windows that started it; the workers against the last solo window
-            long other = solo ? triggerNanos : lastSoloNanos;
-            boolean faster = windowNanos < other - other / 20;
-            record();
-            if (!faster) {
-                solo = !solo;   // not 5% faster: back to the other mode
-            }
-            if (solo) {   // the workers lost, as the trial or against it
-                soloWait = faster ? FIRST_WAIT : Math.min(LONGEST_WAIT, 2 * soloWait);
-            } else {      // the workers won, as the trial or against it
-                parallelWait = faster ? 0 : Math.min(LONGEST_WAIT, Math.max(FIRST_WAIT, 2 * parallelWait));
-                recentCount = faster ? 0 : recentCount;   // back from solo: the old times are another machine's
-            }
-            windowsSinceTrial = 0;
-        } else {
-            record();
-            windowsSinceTrial++;
-            boolean trialNow;
-            if (solo) {
-                trialNow = windowsSinceTrial >= soloWait;
-            } else {
-                long typical = typicalParallel();
-                boolean bad = windowWaitNanos > windowNanos / 4 || windowOwnChunks * 4 > windowChunks * 3
-                        || (typical > 0 && windowNanos > typical * 8 / 5);
-                if (bad) {
-                    triggerNanos = badWindows == 0 ? windowNanos : (triggerNanos + windowNanos) / 2;
-                    badWindows++;
-                } else {
-                    badWindows = 0;
-                    recent[recentNext] = windowNanos;   // a good window: part of what is typical
-                    recentNext = (recentNext + 1) % recent.length;
-                    recentCount = Math.min(recent.length, recentCount + 1);
-                }
-                trialNow = badWindows >= 2 && windowsSinceTrial >= parallelWait;
-            }
-            if (trialNow) {
-                solo = !solo;
-                trial = 2;
-                badWindows = 0;
-            }
-        }
-        clearWindow();
-    }
-
-    /** Empties the score window (not the record of good and bad windows). */
-    private void clearWindow() {
-        windowCalls = 0;
-        windowNanos = 0;
-        windowWaitNanos = 0;
-        windowChunks = 0;
-        windowOwnChunks = 0;
-    }
-
-    /** Keeps the window just ended as the last solo window when it was one. */
-    private void record() {
-        if (solo) {
-            lastSoloNanos = windowNanos;
-        }
-    }
-
-    /**
-     * Starts a new score window: the calls so far (an evaluation, say, or the pause of writing a
-     * checkpoint, after which the workers wake up slowly) are not judged with the ones to come.
-     */
+    /** Starts a new score window of the policy ({@link PoolPolicy#newPhase}). */
     void newPhase() {
-        clearWindow();
-        badWindows = 0;
-    }
-
-    /** The median of the recent good parallel windows, or 0 before four of them. */
-    private long typicalParallel() {
-        if (recentCount < 4) {
-            return 0;
-        }
-        System.arraycopy(recent, 0, sorted, 0, recentCount);
-        java.util.Arrays.sort(sorted, 0, recentCount);
-        return sorted[recentCount / 2];
+        policy.newPhase();
     }
 
     /** Calls run on the caller alone so far because the workers stalled (see the class comment). */
@@ -383,7 +266,7 @@ final class WorkerPool implements AutoCloseable {
     /** Runs chunks [c0, c1) of the call in progress; taken under the call's generation, so its fields are current. */
     private void runChunks(int part, long c0, long c1) {
         if (part == 0) {
-            windowOwnChunks += c1 - c0;   // the caller's count: only the caller writes it
+            callOwnChunks += c1 - c0;   // the caller's count: only the caller writes it
         }
         try {
             chunk.run((int) Math.min(to, from + c0 * chunkSize), (int) Math.min(to, from + c1 * chunkSize));
@@ -415,7 +298,7 @@ final class WorkerPool implements AutoCloseable {
         while (true) {
             long idleSince = System.nanoTime();
             for (int spins = 0; generation == seen && !closed; spins++) {
-                if ((spins & 255) != 0 || System.nanoTime() - idleSince < SPIN_NANOS) {
+                if ((spins & SPINS_PER_CLOCK_READ_MASK) != 0 || System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     park(part, seen);
