@@ -109,11 +109,11 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         if (setReference != null) {
-            String sha = GateRun.setReference(home(), setReference);
-            stdout.println("the gate's reference is now " + sha + " (" + GateRun.referenceFile(home()) + "): commit that file");
+            String sha = ReferenceBuild.setReference(home(), setReference);
+            stdout.println("the gate's reference is now " + sha + " (" + ReferenceBuild.referenceFile(home()) + "): commit that file");
             return 0;
         }
-        if (check && against != null && GateRun.resolve(home(), against) == null && !GateRun.isShallow(home())) {
+        if (check && against != null && ReferenceBuild.resolve(home(), against) == null && !ReferenceBuild.isShallow(home())) {
             // a complete history that lacks it: a typo, not a shallow clone (which the gate reports and works around)
             throw new CommandLine.ParameterException(new CommandLine(this), "--against " + against + ": no such commit here");
         }
@@ -121,10 +121,10 @@ public final class BenchMain implements Callable<Integer> {
                 : Path.of("runs", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         if (check) {
-            GateRun gate = new GateRun(home(), dir, stdout);
+            GateRun gate = new GateRun(home(), dir, stdout, savePairs != null);
             boolean passed = gate.run(against, floors != null ? floors : home().resolve("benchmarks/gate/floors.json"), rounds);
             if (savePairs != null) {
-                Gate.JSON.writeValue(savePairs.toFile(), gate.pairsJson());
+                Gate.JSON.writeValue(savePairs.toFile(), gate.recordingJson());
             }
             return passed ? 0 : 1;
         }

@@ -35,24 +35,38 @@ public final class Gate {
         return lines.stream().noneMatch(l -> l.status() == Status.FAIL);
     }
 
-    /** Checks {@code results} against the floors; returns this gate with its lines. */
+    /** Checks the results of one run against the floors; returns this gate with its lines. */
     public static Gate checkFloors(List<BenchResult> results, JsonNode floors) {
+        return checkFloorsByRound(List.of(results), floors);
+    }
+
+    /**
+     * Checks rounds of results against the floors: each ratio is taken within a round (naive and the
+     * backend measured minutes apart would mix the machine's phases), and the median over the rounds
+     * that have both is compared with the floor.
+     */
+    public static Gate checkFloorsByRound(List<List<BenchResult>> rounds, JsonNode floors) {
         Gate gate = new Gate();
-        Report report = new Report(results);
+        List<Report> reports = rounds.stream().map(Report::new).toList();
         for (JsonNode floor : floors.get("floors")) {
             String kernel = floor.get("kernel").asText();
             String backend = floor.get("backend").asText();
             Map<String, String> params = params(floor.get("params"));
             params.put("backend", backend);
-            BenchResult r = report.find(kernel, params);
             String what = kernel + " " + backend + "/naive " + params(floor.get("params"));
             String expected = String.format(Locale.ROOT, ">= %.1fx (measured %.1fx when set)",
                     floor.get("floor").asDouble(), floor.get("measured").asDouble());
-            double ratio = r == null ? Double.NaN : report.speedupOverNaive(r);
-            if (Double.isNaN(ratio)) {
+            double[] ratios = reports.stream().mapToDouble(report -> {
+                BenchResult r = report.find(kernel, params);
+                return r == null ? Double.NaN : report.speedupOverNaive(r);
+            }).filter(x -> !Double.isNaN(x)).toArray();
+            if (ratios.length == 0) {
                 gate.lines.add(new Line("ratio", what, expected, "missing from the run", Status.FAIL));
             } else {
-                gate.lines.add(new Line("ratio", what, expected, String.format(Locale.ROOT, "%.1fx", ratio),
+                double ratio = Stats.median(ratios);
+                String measured = String.format(Locale.ROOT, "%.1fx", ratio) + (ratios.length > 1
+                        ? String.format(Locale.ROOT, " (median of %d rounds)", ratios.length) : "");
+                gate.lines.add(new Line("ratio", what, expected, measured,
                         ratio >= floor.get("floor").asDouble() ? Status.PASS : Status.FAIL));
             }
         }

@@ -116,8 +116,7 @@ public final class StepProfile implements Callable<Integer> {
         for (int e = 0; e < v.length; e++) {
             v[e] = column < epochs.get(e).length ? epochs.get(e)[column] / 1e3 / steps : 0;   // us per step
         }
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Stats.median(v);
     }
 
     private static void print(PrintWriter out, List<TimedKernels.Slot> slots, List<long[]> epochs, int steps, int threads) {

@@ -18,7 +18,7 @@ class ProfileCliTest {
     @org.junit.jupiter.api.Test
     void aGateAgainstACommitThatIsNotThereIsAUsageError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path home = BenchMain.home();
-        org.junit.jupiter.api.Assumptions.assumeTrue(GateRun.resolve(home, "HEAD") != null && !GateRun.isShallow(home),
+        org.junit.jupiter.api.Assumptions.assumeTrue(ReferenceBuild.resolve(home, "HEAD") != null && !ReferenceBuild.isShallow(home),
                 "needs a complete git checkout");
         java.nio.file.Path out = tmp.resolve("gate");
         assertEquals(2, BenchMain.execute(new BenchMain(), "tp2 bench",

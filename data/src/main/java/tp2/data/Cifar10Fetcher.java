@@ -16,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -365,19 +364,13 @@ public final class Cifar10Fetcher {
     }
 
     private static void deleteQuietly(Path path) {
-        if (path == null || !Files.exists(path)) {
+        if (path == null) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(path)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temporary file is harmless and named .part/.partial
-                }
-            });
+        try {
+            SafeFiles.deleteTree(path);
         } catch (IOException ignored) {
-            // as above
+            // best effort: a leftover temporary file is harmless and named .part/.partial
         }
     }
 }

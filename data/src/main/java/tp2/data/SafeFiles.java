@@ -99,4 +99,19 @@ public final class SafeFiles {
             Files.deleteIfExists(tmp);
         }
     }
+
+    /**
+     * Deletes {@code path} and, when it is a folder, everything under it (deepest first; a symbolic
+     * link is deleted, never followed). Nothing happens when it does not exist.
+     */
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

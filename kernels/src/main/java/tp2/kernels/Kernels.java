@@ -151,6 +151,11 @@ public interface Kernels {
      */
     int countCorrect(float[] s, int[] labels, int m, int n);
 
+    /** The argmax {@link #countCorrect} counts by, of the row s[offset, offset + n) (n at least 1). */
+    static int argmax(float[] s, int offset, int n) {
+        return ScalarMath.argmax(s, offset, n);
+    }
+
     /**
      * One SGD step with L2 regularisation, in one pass, for e in [from, to):
      * <pre>

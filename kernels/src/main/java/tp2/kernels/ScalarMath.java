@@ -10,25 +10,28 @@ final class ScalarMath {
     }
 
     /**
-     * Rows of s (m x n) whose argmax equals the label: the first index of the largest value, an
-     * index replacing the best so far only when strictly greater (so a NaN neither wins nor is
-     * beaten), in one pass per row with the best value in a register. Ten classes are shorter than
-     * a vector, so simd uses this loop too.
+     * The first index of the largest value of s[offset, offset + n): an index replaces the best so
+     * far only when strictly greater (so a NaN neither wins nor is beaten), in one pass with the best
+     * value in a register.
      */
+    static int argmax(float[] s, int offset, int n) {
+        int best = 0;
+        float bestValue = s[offset];
+        for (int j = 1; j < n; j++) {
+            float v = s[offset + j];
+            if (v > bestValue) {
+                bestValue = v;
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** Rows of s (m x n) whose {@link #argmax} equals the label. Ten classes are shorter than a vector, so simd uses this loop too. */
     static int countCorrect(float[] s, int[] labels, int m, int n) {
         int correct = 0;
         for (int i = 0; i < m; i++) {
-            int row = i * n;
-            int best = 0;
-            float bestValue = s[row];
-            for (int j = 1; j < n; j++) {
-                float v = s[row + j];
-                if (v > bestValue) {
-                    bestValue = v;
-                    best = j;
-                }
-            }
-            if (best == labels[i]) {
+            if (argmax(s, i * n, n) == labels[i]) {
                 correct++;
             }
         }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Random;
 import tp2.data.Cifar10;
 import tp2.data.Images;
+import tp2.kernels.Kernels;
 import tp2.kernels.ParallelKernels;
 
 /**
@@ -226,21 +227,10 @@ public final class Trainer {
             correct += kernels.countCorrect(scores, labels, m, classes);
             if (confusion != null) {
                 for (int i = 0; i < m; i++) {
-                    confusion[labels[i]][argmax(scores, i * classes, classes)]++;
+                    confusion[labels[i]][Kernels.argmax(scores, i * classes, classes)]++;
                 }
             }
         }
         return images.count() == 0 ? 0 : (double) correct / images.count();
-    }
-
-    /** The same argmax as {@link tp2.kernels.Kernels#countCorrect}: first index of the largest value. */
-    static int argmax(float[] s, int offset, int n) {
-        int best = 0;
-        for (int j = 1; j < n; j++) {
-            if (s[offset + j] > s[offset + best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 }
