@@ -62,17 +62,42 @@ public record BenchResult(String benchmark, Map<String, String> params, double s
         }
     }
 
+    /** The results in a JMH JSON file; a file that is not one is an IOException naming it, in one line. */
     public static List<BenchResult> read(Path json) throws IOException {
-        return parse(new ObjectMapper().readTree(json.toFile()));
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(json + ": not JSON (" + e.getOriginalMessage() + ", line " + e.getLocation().getLineNr() + ")");
+        }
+        try {
+            return parse(root);
+        } catch (IOException e) {
+            throw new IOException(json + ": " + e.getMessage());
+        }
     }
 
     public static List<BenchResult> parse(String json) throws IOException {
         return parse(new ObjectMapper().readTree(json));
     }
 
-    static List<BenchResult> parse(JsonNode root) {
+    /**
+     * The rows of a JMH JSON result: an array of objects, each with a benchmark name and a primary
+     * metric that has a score unit; anything else is an IOException saying which row lacks what.
+     */
+    static List<BenchResult> parse(JsonNode root) throws IOException {
+        if (root == null || !root.isArray()) {
+            throw new IOException("not a JMH result file: expected a JSON array of results");
+        }
         List<BenchResult> results = new ArrayList<>();
         for (JsonNode run : root) {
+            String lacks = !run.isObject() ? "is not an object"
+                    : !run.path("benchmark").isTextual() ? "has no benchmark name"
+                    : !run.path("primaryMetric").isObject() ? "has no primaryMetric"
+                    : !run.path("primaryMetric").path("scoreUnit").isTextual() ? "has no primaryMetric.scoreUnit" : null;
+            if (lacks != null) {
+                throw new IOException("not a JMH result file: result " + (results.size() + 1) + " " + lacks);
+            }
             Map<String, String> params = new TreeMap<>();
             JsonNode p = run.get("params");
             if (p != null) {

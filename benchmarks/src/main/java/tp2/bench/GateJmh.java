@@ -24,11 +24,14 @@ final class GateJmh implements GateRounds.Bench {
     private final LoggedCommands commands;
     private final ArrayNode recording;
     private final Consumer<String> say;
-    private final long start = System.nanoTime();
+    private final long start;
     private int round;
 
     /** {@code reference} may be null when there is none (then only {@link #workingTree} runs). */
-    GateJmh(Path home, Path out, Path reference, LoggedCommands commands, ArrayNode recording, Consumer<String> say) {
+    /** {@code start} is when the gate started ({@link System#nanoTime}): its budget counts from there. */
+    GateJmh(Path home, Path out, Path reference, LoggedCommands commands, ArrayNode recording, long start,
+            Consumer<String> say) {
+        this.start = start;
         this.say = say;
         this.home = home;
         this.out = out;

@@ -67,10 +67,10 @@ final class GateMarkdown {
                         limit, 100 * (r.low() - 1));
             case INCONCLUSIVE:
                 if (r.pairs() < Comparison.MIN_PAIRS || Double.isNaN(r.low())) {
-                    return "too few pairs (" + r.pairs() + ") to decide";
+                    return "too few pairs (" + r.pairsText() + ") to decide";
                 }
-                return String.format(Locale.ROOT, "the interval reaches past +%.0f%% after %d pairs: too noisy to tell, "
-                        + "not counted as a failure", limit, r.pairs());
+                return String.format(Locale.ROOT, "the interval reaches past +%.0f%% after %s: too noisy to tell, "
+                        + "not counted as a failure", limit, r.pairsText());
             default:
                 return "";
         }

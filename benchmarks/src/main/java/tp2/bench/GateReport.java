@@ -44,8 +44,8 @@ final class GateReport {
                 List<GateRounds.Pair> p = pairs.get(e.getKey());
                 String unit = p.get(0).reference().result().unit();
                 double reference = GateRounds.median(p, true), now = GateRounds.median(p, false);
-                t.append(String.format(Locale.ROOT, "%-28s %14s %14s  %-34s %s (%d pairs)%n", e.getKey(),
-                        Report.fmt(reference) + " " + unit, Report.fmt(now) + " " + unit, r.delta(), r.verdict(), r.pairs()));
+                t.append(String.format(Locale.ROOT, "%-28s %14s %14s  %-34s %s (%s)%n", e.getKey(),
+                        Report.fmt(reference) + " " + unit, Report.fmt(now) + " " + unit, r.delta(), r.verdict(), r.pairsText()));
                 rows.add(new GateMarkdown.Row(e.getKey(), reference, now, unit, r));
                 failed |= r.verdict() == Comparison.Verdict.FAIL;
             }

@@ -21,12 +21,15 @@ import java.util.Map;
  */
 final class GateRounds {
     /** Rounds before a verdict is asked for, and the most any benchmark gets (unless --rounds says otherwise). */
-    static final int ROUNDS = 5, MAX_ROUNDS = 10;
+    static final int ROUNDS = 5, MAX_ROUNDS = 12;
     /**
-     * No extra round starts after this much of the run: five rounds take 5-6 minutes, and extra
-     * rounds of the inconclusive groups may follow up to here (the gate stays within 9 minutes).
+     * No extra round starts after this much of the run: building the reference takes about a
+     * minute and a round 75 s, so the first five end near 7 minutes; extra rounds of the
+     * inconclusive groups follow up to here (a gate takes 7-12 minutes). GateSimulationTest chose it:
+     * with 420 s no extra round ever started and a planted 25% slowdown failed only 33-100% of the
+     * simulated gates per benchmark; with 660 s and 12 rounds, 75-100%.
      */
-    static final long BUDGET_SECONDS = 420;
+    static final long BUDGET_SECONDS = 660;
 
     /**
      * One JMH invocation: its benchmarks, parameters, timing and forks. With several forks a
@@ -96,6 +99,8 @@ final class GateRounds {
     }
 
     private final Bench bench;
+    private final long budgetSeconds;
+    private final int maxRounds;
     /** Paired samples per gated benchmark key, in round order. */
     final Map<String, List<Pair>> pairs = new LinkedHashMap<>();
     /** The group that runs each gated benchmark, by key. */
@@ -104,7 +109,14 @@ final class GateRounds {
     final List<List<BenchResult>> floorRounds = new ArrayList<>();
 
     GateRounds(Bench bench) {
+        this(bench, BUDGET_SECONDS, MAX_ROUNDS);
+    }
+
+    /** With another time budget and most rounds (the simulation's what-ifs). */
+    GateRounds(Bench bench, long budgetSeconds, int maxRounds) {
         this.bench = bench;
+        this.budgetSeconds = budgetSeconds;
+        this.maxRounds = maxRounds;
     }
 
     /**
@@ -114,10 +126,10 @@ final class GateRounds {
      */
     Map<String, Comparison.Result> run(int rounds, boolean floors) throws Exception {
         Map<String, Comparison.Result> results = new LinkedHashMap<>();
-        int first = rounds > 0 ? rounds : ROUNDS, most = rounds > 0 ? rounds : MAX_ROUNDS;
+        int first = rounds > 0 ? rounds : ROUNDS, most = rounds > 0 ? rounds : maxRounds;
         for (int round = 1; round <= most; round++) {
             List<Group> groups = round <= first ? GROUPS : inconclusiveGroups(results);
-            if (groups.isEmpty() || (round > first && bench.elapsedSeconds() > BUDGET_SECONDS)) {
+            if (groups.isEmpty() || (round > first && bench.elapsedSeconds() > budgetSeconds)) {
                 break;
             }
             List<BenchResult> floorRound = new ArrayList<>();
@@ -158,7 +170,7 @@ final class GateRounds {
         for (Map.Entry<String, List<Pair>> e : pairs.entrySet()) {
             double[] a = e.getValue().stream().mapToDouble(p -> p.reference().time()).toArray();
             double[] b = e.getValue().stream().mapToDouble(p -> p.workingTree().time()).toArray();
-            results.put(e.getKey(), Comparison.decide(a, b, a.length));
+            results.put(e.getKey(), Comparison.decidePairs(a, b));
         }
         return results;
     }

@@ -28,6 +28,8 @@ final class GateRun {
     private final PrintWriter terminal;
     /** Every pair of invocations, as {@code --save-pairs} writes them, or null when not asked for. */
     private final ArrayNode recording;
+    private final long start = System.nanoTime();
+    private double secondsBeforeFirstRound;
 
     GateRun(Path home, Path out, PrintWriter terminal, boolean record) {
         this.home = home;
@@ -53,12 +55,13 @@ final class GateRun {
         } else {
             reference = ReferenceBuild.build(home, ReferenceBuild.cacheFolder(), sha, commands, this::say);
         }
-        GateRounds gate = new GateRounds(new GateJmh(home, out, reference, commands, recording, this::say));
+        GateRounds gate = new GateRounds(new GateJmh(home, out, reference, commands, recording, start, this::say));
         Map<String, Comparison.Result> results = new LinkedHashMap<>();
         if (reference != null) {
             say("gate: %s (reference, %s) against the working tree, %d gated benchmarks, forks interleaved; JMH output in %s",
                     sha.substring(0, 10), against != null ? "--against " + against : "benchmarks/gate/reference",
                     GateRounds.GATED, commands.log());
+            secondsBeforeFirstRound = (System.nanoTime() - start) / 1e9;
             results = gate.run(rounds, true);
         } else {
             gate.floorsAlone();
@@ -90,6 +93,7 @@ final class GateRun {
         root.put("vector", Simd.describeWithoutJdk());
         root.put("jdk", Runtime.version().toString());
         root.put("date", LocalDate.now().toString());
+        root.put("secondsBeforeFirstRound", Math.round(secondsBeforeFirstRound));
         root.put("note", "./tp2 bench --check --save-pairs: each group's pair of JMH invocations per round, each "
                 + "benchmark's fork times (median iteration of each fork) on each side, and the seconds the pair took");
         root.set("pairs", recording);

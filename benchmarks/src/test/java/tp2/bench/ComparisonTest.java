@@ -31,4 +31,27 @@ class ComparisonTest {
         double[] b = {100, 140, 95, 150, 105};   // +18% on average, but a pair says -5%
         assertEquals(Comparison.Verdict.INCONCLUSIVE, Comparison.decide(a, b, 5).verdict());
     }
+
+    @Test
+    void aSlowModeForkSetsItsPairAsideOnEitherSide() {
+        double[] a = {100, 101, 99, 150, 100, 100};
+        double[] b = {101, 100, 100, 100, 99, 160};   // the reference's fork 4 and the working tree's fork 6 ran slow
+        Comparison.Result r = Comparison.decidePairs(a, b);
+        assertEquals(2, r.setAside());
+        assertEquals(4, r.pairs());
+        assertEquals(Comparison.Verdict.PASS, r.verdict());
+        assertEquals(Comparison.Verdict.INCONCLUSIVE, Comparison.decide(a, b, a.length).verdict(), "without the rule: too noisy");
+    }
+
+    @Test
+    void aSlowdownOfTheWholeSideIsNotSetAside() {
+        double[] a = {100, 101, 99, 102, 100};
+        double[] b = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = 1.3 * a[i];
+        }
+        Comparison.Result r = Comparison.decidePairs(a, b);
+        assertEquals(0, r.setAside());
+        assertEquals(Comparison.Verdict.FAIL, r.verdict());
+    }
 }

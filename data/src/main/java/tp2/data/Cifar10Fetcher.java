@@ -133,6 +133,15 @@ public final class Cifar10Fetcher {
             throw new DataException(target + ": already exists; remove it first, or point --data at it");
         }
         Path parent = target.getParent();
+        for (Path folder = parent; folder != null; folder = folder.getParent()) {   // the nearest existing folder on the way
+            if (Files.exists(folder)) {
+                if (!Files.isDirectory(folder)) {
+                    throw new DataException(folder + ": is a file, not a folder; the data set cannot be installed under it ("
+                            + target + ")");
+                }
+                break;
+            }
+        }
         // the download and the staging folder, named here before they exist, removed on any exit
         java.util.concurrent.atomic.AtomicReferenceArray<Path> leftovers = new java.util.concurrent.atomic.AtomicReferenceArray<>(2);
         Thread cleanup = new Thread(() -> {
@@ -222,8 +231,8 @@ public final class Cifar10Fetcher {
             try (InputStream in = new DigestInputStream(connection.getInputStream(), digest);
                  // the file exists (fetch created it); opened without CREATE, so that a SIGTERM's hook,
                  // which deletes it, is never undone by this open (a leftover the next fetch must clean)
-                 OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.WRITE,
-                         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                 OutputStream out = WriteFailure.naming(file, Files.newOutputStream(file, java.nio.file.StandardOpenOption.WRITE,
+                         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING))) {
                 byte[] buffer = new byte[1 << 16];
                 int n;
                 while ((n = in.read(buffer)) > 0) {
@@ -253,6 +262,9 @@ public final class Cifar10Fetcher {
                     }
                 }
             }
+        } catch (WriteFailure e) {
+            throw new DataException(e.getMessage() + (expectedSize < 0 ? "" : String.format(Locale.ROOT,
+                    " (the download needs %,d bytes there, the data set about as much again)", expectedSize)));
         } catch (UnknownHostException e) {
             throw new DataException("cannot download " + url + ": host " + url.getHost() + " not found (no network?)");
         } catch (ConnectException e) {
@@ -325,7 +337,7 @@ public final class Cifar10Fetcher {
                     throw new DataException("archive rejected: entry '" + name + "' resolves outside the target");
                 }
                 long copied;
-                try (OutputStream o = Files.newOutputStream(out, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                try (OutputStream o = WriteFailure.naming(out, Files.newOutputStream(out, java.nio.file.StandardOpenOption.CREATE_NEW))) {
                     copied = copyAtMost(tar, o, entry.getSize());
                 }
                 if (copied != entry.getSize()) {
@@ -335,6 +347,8 @@ public final class Cifar10Fetcher {
             }
         } catch (DataException e) {
             throw e;
+        } catch (WriteFailure e) {   // a full disk, not a damaged archive
+            throw new DataException(e.getMessage());
         } catch (IOException e) {
             throw new DataException("archive rejected: it is damaged (" + Cifar10Reader.describe(e) + ")");
         }

@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,6 +25,32 @@ import java.util.concurrent.ThreadLocalRandom;
  * gives ({@code Files.createTempFile} would make them 0600 and 0700).
  */
 public final class SafeFiles {
+    /** Temporary files being written now: a SIGTERM or Ctrl-C deletes them instead of leaving them beside their targets. */
+    private static final Set<Path> IN_FLIGHT = new HashSet<>();   // guarded by itself
+    /** Set by the shutdown hook: no temporary file is created after it has run (it could not delete it). */
+    private static boolean stopping;   // guarded by IN_FLIGHT
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                List<Path> left;
+                synchronized (IN_FLIGHT) {
+                    stopping = true;
+                    left = new ArrayList<>(IN_FLIGHT);
+                }
+                for (Path p : left) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        // the JVM is stopping: nothing else to try
+                    }
+                }
+            }, "tp2-temporary-files"));
+        } catch (IllegalStateException shuttingDown) {
+            // first used by another shutdown hook (a fetch's cleanup): nothing can be in flight then
+        }
+    }
+
     private SafeFiles() {}
 
     /**
@@ -51,17 +81,38 @@ public final class SafeFiles {
         }
     }
 
-    /** A new, empty file beside {@code target} with the umask's permissions, named after it and ending in .tmp. */
-    public static Path newTemporaryBeside(Path target) throws IOException {
+    /**
+     * A new, empty file beside {@code target} with the umask's permissions, named after it and ending
+     * in .tmp, registered for deletion if the JVM is stopped (unregister it with {@link #forget}).
+     */
+    private static Path newTemporaryBeside(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         for (int attempt = 0; ; attempt++) {
             Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                return Files.createFile(tmp);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (attempt > 100) {
-                    throw e;
+            synchronized (IN_FLIGHT) {
+                if (stopping) {
+                    throw new IOException(target + ": not written: the program is stopping");
                 }
+                try {
+                    Files.createFile(tmp);
+                    IN_FLIGHT.add(tmp);
+                    return tmp;
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    if (attempt > 100) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Deletes a temporary file (when still there) and unregisters it. */
+    private static void forget(Path tmp) throws IOException {
+        try {
+            Files.deleteIfExists(tmp);
+        } finally {
+            synchronized (IN_FLIGHT) {
+                IN_FLIGHT.remove(tmp);
             }
         }
     }
@@ -72,31 +123,54 @@ public final class SafeFiles {
      * forced. A failure leaves the target as it was and no temporary file behind.
      */
     public static void writeAtomically(Path target, byte[] content, boolean sync) throws IOException {
-        Path tmp = newTemporaryBeside(target);
+        writeAllAtomically(new Path[] {target}, new byte[][] {content}, sync);
+    }
+
+    /**
+     * Writes several files, all or none: each is written to a new file beside its target first
+     * (forced to disk when {@code sync}); only when every one is complete are they renamed over their
+     * targets. A failure while writing (a full disk) leaves every target as it was and no temporary
+     * file behind.
+     */
+    public static void writeAllAtomically(Path[] targets, byte[][] contents, boolean sync) throws IOException {
+        Path[] tmps = new Path[targets.length];
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(content);
-                while (data.hasRemaining()) {
-                    channel.write(data);
-                }
-                if (sync) {
-                    channel.force(true);
+            for (int f = 0; f < targets.length; f++) {
+                tmps[f] = newTemporaryBeside(targets[f]);
+                try (FileChannel channel = FileChannel.open(tmps[f], StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                    java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(contents[f]);
+                    while (data.hasRemaining()) {
+                        channel.write(data);
+                    }
+                    if (sync) {
+                        channel.force(true);
+                    }
+                } catch (IOException e) {
+                    throw new IOException(targets[f] + ": cannot write (" + e.getMessage() + ")", e);
                 }
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            for (int f = 0; f < targets.length; f++) {
+                try {
+                    Files.move(tmps[f], targets[f], StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmps[f], targets[f], StandardCopyOption.REPLACE_EXISTING);
+                }
             }
             if (sync) {
-                try (FileChannel folder = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-                    folder.force(true);
-                } catch (IOException ignored) {
-                    // some file systems cannot sync a folder; the rename itself is still atomic
+                for (Path target : targets) {
+                    try (FileChannel folder = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+                        folder.force(true);
+                    } catch (IOException ignored) {
+                        // some file systems cannot sync a folder; the rename itself is still atomic
+                    }
                 }
             }
         } finally {
-            Files.deleteIfExists(tmp);
+            for (Path tmp : tmps) {
+                if (tmp != null) {
+                    forget(tmp);
+                }
+            }
         }
     }
 

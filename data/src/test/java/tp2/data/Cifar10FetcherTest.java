@@ -274,6 +274,50 @@ class Cifar10FetcherTest {
         assertEquals("keep", Files.readString(target().resolve("mine.txt")));
     }
 
+    @Test
+    void aFileWhereAFolderShouldBeIsNamed() throws Exception {
+        Files.writeString(tmp.resolve("home"), "a file, not a folder");
+        byte[] archive = SmallCifar.archive(SmallCifar.validEntries());
+        DataException e = assertThrows(DataException.class,
+                () -> fetcherFor(archive).fetch(target(), Cifar10Fetcher.Progress.NONE));
+        assertTrue(e.getMessage().startsWith(tmp.resolve("home") + ": is a file, not a folder"), e.getMessage());
+        assertEquals("a file, not a folder", Files.readString(tmp.resolve("home")));
+    }
+
+    /** A disk that fills while the archive is extracted: a write failure naming the file, not a "damaged" archive. */
+    @Test
+    void aFullDiskIsNotADamagedArchive() throws Exception {
+        String small = System.getenv("TP2_SMALL_FS");
+        org.junit.jupiter.api.Assumptions.assumeTrue(small != null && !small.isBlank(),
+                "TP2_SMALL_FS is not set: no small file system to fill");
+        Path dir = Files.createTempDirectory(Path.of(small), "fetch");
+        try {
+            byte[] archive = SmallCifar.archive(SmallCifar.validEntries());
+            Path room = dir.resolve("room");
+            Files.write(room, new byte[(archive.length / 4096 + 2) * 4096]);   // the download fits, the extraction does not
+            Path filler = dir.resolve("filler");
+            try (java.io.OutputStream out = Files.newOutputStream(filler)) {
+                byte[] block = new byte[4096];
+                while (true) {
+                    out.write(block);
+                }
+            } catch (IOException full) {
+                // expected: No space left on device
+            }
+            Files.delete(room);
+            Path target = dir.resolve("home").resolve(Cifar10.FOLDER);
+            DataException e = assertThrows(DataException.class,
+                    () -> fetcherFor(archive).fetch(target, Cifar10Fetcher.Progress.NONE));
+            assertTrue(e.getMessage().startsWith("cannot write " + dir), e.getMessage());
+            assertFalse(e.getMessage().contains("damaged"), e.getMessage());
+            try (Stream<Path> left = Files.list(dir.resolve("home"))) {
+                assertEquals(List.of(), left.toList(), "the download and the partial folder were removed");
+            }
+        } finally {
+            tp2.data.SafeFiles.deleteTree(dir);
+        }
+    }
+
     private URI at(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }

@@ -3,9 +3,11 @@ package tp2.trainer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.zip.CRC32;
 import tp2.data.SafeFiles;
@@ -94,6 +96,15 @@ public final class Checkpoint {
         SafeFiles.writeAtomically(file, encode(), true);
     }
 
+    /** Fills {@code buffer} from the channel's position; a file that ends first is one line. */
+    private static void readFully(FileChannel channel, ByteBuffer buffer, Path file) throws IOException, CheckpointException {
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer) < 0) {
+                throw new CheckpointException(file + ": the file got shorter while it was read");
+            }
+        }
+    }
+
     /**
      * Reads and verifies a checkpoint; every problem is one line naming the file and the field. The
      * file must be a regular file of exactly the size its shapes need (checked before it is read),
@@ -105,30 +116,29 @@ public final class Checkpoint {
         long expected;
         try {
             SafeFiles.requireRegularFile(file, "a checkpoint");
-            long size = Files.size(file);
-            if (size < HEADER_BYTES + 4) {
-                throw new CheckpointException(String.format(Locale.ROOT,
-                        "%s: not a tp2 checkpoint: %,d bytes is shorter than the %d-byte header", file, size, HEADER_BYTES + 4));
-            }
-            try (var in = Files.newInputStream(file)) {
-                if (in.readNBytes(header, 0, HEADER_BYTES) != HEADER_BYTES) {
-                    throw new CheckpointException(file + ": the file got shorter while it was read");
+            // one open file for the size, the header and the bytes: a save renames a new file over this
+            // one while we read (training running beside an export), and an open file is one consistent copy
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = channel.size();
+                if (size < HEADER_BYTES + 4) {
+                    throw new CheckpointException(String.format(Locale.ROOT,
+                            "%s: not a tp2 checkpoint: %,d bytes is shorter than the %d-byte header", file, size, HEADER_BYTES + 4));
                 }
+                readFully(channel, ByteBuffer.wrap(header), file);
+                expected = expectedSize(file, ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN));
+                if (size != expected) {
+                    ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+                    throw new CheckpointException(String.format(Locale.ROOT,
+                            "%s: %,d bytes, but shapes %d-%d-%d need %,d (truncated or damaged)", file, size, h.getInt(12),
+                            h.getInt(16), h.getInt(20), expected));
+                }
+                bytes = new byte[(int) expected];
+                channel.position(0);
+                readFully(channel, ByteBuffer.wrap(bytes), file);
             }
-            expected = expectedSize(file, ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN));
-            if (size != expected) {
-                ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-                throw new CheckpointException(String.format(Locale.ROOT,
-                        "%s: %,d bytes, but shapes %d-%d-%d need %,d (truncated or damaged)", file, size, h.getInt(12),
-                        h.getInt(16), h.getInt(20), expected));
-            }
-            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             throw new CheckpointException(message.startsWith(file.toString()) ? message : file + ": cannot read (" + message + ")");
-        }
-        if (bytes.length != expected || !java.util.Arrays.equals(bytes, 0, HEADER_BYTES, header, 0, HEADER_BYTES)) {
-            throw new CheckpointException(file + ": the file changed while it was read");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         b.position(12);

@@ -29,8 +29,9 @@ final class ExportCommand implements Callable<Integer> {
         }
         Checkpoint c = Checkpoint.load(checkpoint);
         Files.createDirectories(npy);
-        Npy.write(npy.resolve("W1.npy"), c.w1, c.k + 1, c.hidden);
-        Npy.write(npy.resolve("W2.npy"), c.w2, c.hidden + 1, c.classes);
+        // both or neither: a full disk while writing W2 must not leave a new W1 beside an old W2
+        tp2.data.SafeFiles.writeAllAtomically(new Path[] {npy.resolve("W1.npy"), npy.resolve("W2.npy")},
+                new byte[][] {Npy.encode(c.w1, c.k + 1, c.hidden), Npy.encode(c.w2, c.hidden + 1, c.classes)}, false);
         cli.getOut().printf("wrote %s (%dx%d) and %s (%dx%d)%n", npy.resolve("W1.npy"), c.k + 1, c.hidden,
                 npy.resolve("W2.npy"), c.hidden + 1, c.classes);
         return 0;

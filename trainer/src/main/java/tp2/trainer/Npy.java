@@ -24,7 +24,13 @@ public final class Npy {
 
     private Npy() {}
 
+    /** Writes a rows x cols float32 array to {@code file} atomically. */
     public static void write(Path file, float[] data, int rows, int cols) throws IOException {
+        tp2.data.SafeFiles.writeAtomically(file, encode(data, rows, cols), false);   // a link at the target is replaced, not followed
+    }
+
+    /** The bytes of a .npy file holding a rows x cols float32 array. */
+    public static byte[] encode(float[] data, int rows, int cols) {
         if ((long) rows * cols != data.length) {
             throw new IllegalArgumentException(rows + " x " + cols + " does not hold " + data.length + " floats");
         }
@@ -36,7 +42,7 @@ public final class Npy {
         b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         b.put(header.getBytes(StandardCharsets.US_ASCII));
         b.asFloatBuffer().put(data);
-        tp2.data.SafeFiles.writeAtomically(file, b.array(), false);   // a link at the target is replaced, not followed
+        return b.array();
     }
 
     /** The header of a 2-D '<f4' C-order .npy file: its shape and where its data starts. */

@@ -5,8 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
 
 /**
@@ -14,10 +17,19 @@ import java.time.LocalDateTime;
  * is released when the process ends, however it ends). A second training on the same folder is
  * refused, naming the first; without it, both would write {@code model.ckpt} and one result would
  * be lost while both said they had written it.
+ *
+ * <p>The file is deleted when the training ends (while still locked), so that a run that failed to
+ * start leaves nothing behind. A process that opened the file just before that deletion may lock
+ * the deleted file: it sees that the folder's {@code .lock} is no longer the file it locked, and
+ * tries again.
  */
 final class RunLock implements AutoCloseable {
     static final String FILE = ".lock";
 
+    /** Tries at taking a lock whose file was deleted under us (by the holder that just ended) before giving up. */
+    private static final int ATTEMPTS = 10;
+
+    private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -30,7 +42,8 @@ final class RunLock implements AutoCloseable {
         }
     }
 
-    private RunLock(FileChannel channel, FileLock lock) {
+    private RunLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
         this.channel = channel;
         this.lock = lock;
     }
@@ -38,9 +51,23 @@ final class RunLock implements AutoCloseable {
     /** Locks {@code folder} (which must exist) for this process, or says who holds it. */
     static RunLock acquire(Path folder) throws IOException, InUseException {
         Path file = folder.resolve(FILE);
+        for (int attempt = 1; ; attempt++) {
+            RunLock lock = tryAcquire(file);
+            if (lock != null) {
+                return lock;
+            }
+            if (attempt == ATTEMPTS) {
+                throw new IOException(file + ": deleted and created again by others " + ATTEMPTS + " times while locking it");
+            }
+        }
+    }
+
+    /** The lock, or null when the file locked was deleted meanwhile (try again). */
+    private static RunLock tryAcquire(Path file) throws IOException, InUseException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {   // from here on the channel is closed on every way out but success
+            Object opened = fileKey(file);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -53,10 +80,14 @@ final class RunLock implements AutoCloseable {
                 String who = new String(holder.array(), 0, holder.position(), StandardCharsets.UTF_8).trim();
                 throw new InUseException("another training is running there (" + (who.isEmpty() ? "holder unknown" : who) + ")");
             }
+            if (opened == null || !opened.equals(fileKey(file))) {
+                channel.close();   // the holder deleted it as it ended: lock the folder's current .lock instead
+                return null;
+            }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", started " + LocalDateTime.now())
                     .getBytes(StandardCharsets.UTF_8)), 0);
-            return new RunLock(channel, lock);
+            return new RunLock(file, channel, lock);
         } catch (IOException | InUseException | RuntimeException | Error e) {
             try {
                 channel.close();   // releases the lock too, when it was taken
@@ -67,9 +98,22 @@ final class RunLock implements AutoCloseable {
         }
     }
 
+    /** The file's identity (device and inode), or null when it is gone or the file system has none. */
+    private static Object fileKey(Path file) throws IOException {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Deletes the lock file, then releases the lock. */
     @Override
     public void close() throws IOException {
-        lock.release();
-        channel.close();
+        try {
+            Files.deleteIfExists(file);
+        } finally {
+            channel.close();   // releases the lock
+        }
     }
 }

@@ -132,23 +132,38 @@ final class TrainCommand implements Callable<Integer> {
      * The batch must not exceed the training set, nor {@link TrainConfig#MAX_BATCH}, and its buffers must fit in
      * what the heap has left after the data set; each is a usage error naming the limit.
      */
+    /** Room for the curves' plot at the end of a run: its bitmap and PNG encoding. */
+    static final long PLOT_BYTES = 16L << 20;
+
+    /**
+     * Bytes of heap a run needs beside the data set: the network's buffers for the larger of a
+     * training and an evaluation batch, the weights with their gradients, and what the end of each
+     * epoch allocates (a checkpoint's encoded bytes, the plot): checked before the run starts, so
+     * that no epoch's work is lost to a save that runs out of memory.
+     */
+    static long heapNeeded(int batch, int hidden) {
+        long rows = Math.max(batch, Trainer.EVAL_BATCH);
+        long slices = (tp2.data.Images.PIXELS + Network.SLICE - 1) / Network.SLICE;
+        long floats = rows * (tp2.data.Images.PIXELS + (slices + 3) * (long) hidden + 3L * tp2.data.Cifar10.CLASSES)
+                + 3L * (tp2.data.Images.PIXELS + slices + 1) * hidden;
+        long checkpoint = Checkpoint.sizeFor(tp2.data.Images.PIXELS, hidden, tp2.data.Cifar10.CLASSES);
+        return 4 * floats + checkpoint + PLOT_BYTES;
+    }
+
     private static void checkBatchFits(CommandLine cli, TrainConfig config, Cifar10 data) {
         int batch = config.batchSize();
         if (batch > data.train().count()) {
             throw new CommandLine.ParameterException(cli, String.format(java.util.Locale.ROOT,
                     "--batch-size %d is more than the %,d training images", batch, data.train().count()));
         }
-        long rows = Math.max(batch, Trainer.EVAL_BATCH);
-        long slices = (tp2.data.Images.PIXELS + Network.SLICE - 1) / Network.SLICE;
-        long floats = rows * (tp2.data.Images.PIXELS + (slices + 3) * (long) config.hidden() + 3L * tp2.data.Cifar10.CLASSES)
-                + 3L * (tp2.data.Images.PIXELS + slices + 1) * config.hidden();
+        long need = heapNeeded(batch, config.hidden());
         Runtime runtime = Runtime.getRuntime();
         long free = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
-        if (4 * floats > free) {
+        if (need > free) {
             throw new CommandLine.ParameterException(cli, String.format(java.util.Locale.ROOT,
-                    "--batch-size %d with %d hidden units needs about %,d MB of buffers; the heap has %,d MB left after the "
-                    + "data set (take a smaller batch, or raise -Xmx in jvm.flags)", batch, config.hidden(),
-                    4 * floats >> 20, free >> 20));
+                    "--batch-size %d with %d hidden units needs about %,d MB (buffers, and saving a checkpoint); the heap has "
+                    + "%,d MB left after the data set (take a smaller batch or fewer hidden units, or raise -Xmx in jvm.flags)",
+                    batch, config.hidden(), need >> 20, free >> 20));
         }
     }
 

@@ -61,4 +61,25 @@ class CheckpointKillTest {
         assertTrue(lastEpoch > 0, "some save finished before a kill");
         System.out.println("killed " + KILLS + " times; every checkpoint loaded; last epoch seen " + lastEpoch);
     }
+
+    /** SIGTERM (a plain kill, a scheduler's stop) while saving: the run ends, no temporary file stays behind. */
+    @Test
+    void aTerminatedSaveLeavesNoTemporaryFile() throws Exception {
+        Path file = tmp.resolve("model.ckpt");
+        Random random = new Random(4);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int kill = 0; kill < 10; kill++) {
+            Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    CheckpointKillTest.class.getName(), file.toString(), Integer.toString(kill))
+                    .redirectErrorStream(true).start();
+            child.getInputStream().read();
+            Thread.sleep(50 + random.nextInt(300));
+            child.destroy();   // SIGTERM: shutdown hooks run
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            try (var files = Files.list(tmp)) {
+                java.util.List<Path> left = files.filter(p -> !p.equals(file)).toList();
+                assertTrue(left.isEmpty(), "after SIGTERM " + kill + ": " + left);
+            }
+        }
+    }
 }

@@ -92,4 +92,37 @@ class CheckpointTest {
         assertTrue(assertThrows(Checkpoint.CheckpointException.class, () -> Checkpoint.load(file)).getMessage()
                 .contains("shapes 12-6-3 need"));
     }
+
+    /** An export or evaluation beside a running training: every load sees one whole checkpoint, old or new. */
+    @Test
+    void aLoadWhileSavesRenameNewFilesOverItReadsOneConsistentCopy() throws Exception {
+        Random random = new Random(3);
+        int k = 3072, h = 100, c = 10;
+        float[] mean = new float[k], w1 = new float[(k + 1) * h], w2 = new float[(h + 1) * c];
+        Arrays.fill(mean, 0.5f);
+        Path file = tmp.resolve("model.ckpt");
+        new Checkpoint(k, h, c, 64, 1e-3f, 1e-4f, 1L, true, 0, 1L, mean, w1, w2).save(file);
+        java.util.concurrent.atomic.AtomicBoolean saving = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread saver = new Thread(() -> {
+            try {
+                for (int epoch = 1; epoch <= 60; epoch++) {
+                    Arrays.fill(w1, epoch);
+                    new Checkpoint(k, h, c, 64, 1e-3f, 1e-4f, 1L, true, epoch, 1L, mean, w1, w2).save(file);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                saving.set(false);
+            }
+        });
+        saver.start();
+        int loads = 0;
+        while (saving.get() || loads < 20) {
+            Checkpoint back = Checkpoint.load(file);   // throws on a mixed or changed read
+            assertEquals((float) back.epoch, back.w1[back.w1.length - 1], "one checkpoint's bytes, not two");
+            loads++;
+        }
+        saver.join();
+        assertTrue(loads >= 20, "loads " + loads);
+    }
 }

@@ -46,4 +46,38 @@ class FullDiskTest {
         second.save(file);
         assertArrayEquals(second.w1, Checkpoint.load(file).w1, "with space again, saving works");
     }
+
+    /** An export that runs out of space while writing W2.npy leaves the old pair, not a new W1 beside an old W2. */
+    @Test
+    void aFullDiskExportsBothFilesOrNeither() throws Exception {
+        String small = System.getenv("TP2_SMALL_FS");
+        assumeTrue(small != null && !small.isBlank(), "TP2_SMALL_FS is not set: no small file system to fill");
+        Path dir = Files.createTempDirectory(Path.of(small), "export");
+        Path npy = dir.resolve("npy");
+        Path first = dir.resolve("first.ckpt"), second = dir.resolve("second.ckpt");
+        CheckpointTest.sample(new Random(1)).save(first);
+        CheckpointTest.sample(new Random(2)).save(second);
+        assertEquals(0, CliTest.run("export", "--checkpoint", first.toString(), "--npy", npy.toString()).code());
+        byte[] w1 = Files.readAllBytes(npy.resolve("W1.npy")), w2 = Files.readAllBytes(npy.resolve("W2.npy"));
+        Path page = dir.resolve("page");
+        Files.write(page, new byte[4096]);   // freed below: room for exactly one small file
+        Path filler = dir.resolve("filler");
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            byte[] block = new byte[4096];
+            while (true) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            // expected: No space left on device
+        }
+        Files.delete(page);
+        CliTest.Run run = CliTest.run("export", "--checkpoint", second.toString(), "--npy", npy.toString());
+        assertEquals(1, run.code(), run.out() + run.err());
+        org.junit.jupiter.api.Assertions.assertTrue(run.err().contains(npy.toString()), "the message names the file: " + run.err());
+        assertArrayEquals(w1, Files.readAllBytes(npy.resolve("W1.npy")), "W1.npy is the first export's");
+        assertArrayEquals(w2, Files.readAllBytes(npy.resolve("W2.npy")), "W2.npy is the first export's");
+        try (Stream<Path> files = Files.list(npy)) {
+            assertEquals(2, files.count(), "no temporary file left");
+        }
+    }
 }
