@@ -1,6 +1,8 @@
 package tp2.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static tp2.kernels.TestBackends.GUARD;
 import static tp2.kernels.TestBackends.assertSentinels;
@@ -402,6 +404,37 @@ class BackendConformanceTest {
      * (one panel, a panel and a vector over, exact covers by V- and (V-1)-vector panels, a last
      * panel or vector shifted left, rows at and around the block and tile heights).
      */
+    /**
+     * The tests run with the Vector API's own bounds check on every load and store (the launcher and
+     * the benchmarks turn it off, docs/kernels.md "Bounds"), so an index slip in the kernels fails
+     * here instead of reading or writing past an array.
+     */
+    @org.junit.jupiter.api.Test
+    void theVectorApiChecksEveryAccessInTheTests() {
+        String check = System.getProperty("jdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK");
+        assertTrue(check == null || !check.equals("0"), "the tests must keep the Vector API's bounds checks: " + check);
+    }
+
+    /** A call of a micro-kernel that would reach past an array is refused before any vector access. */
+    @org.junit.jupiter.api.Test
+    void aMicroKernelCallOutOfRangeIsRefused() {
+        create(Backend.SIMD);
+        int lanes = SimdSpecies.lanes();
+        int kc = 5, width = 7 * lanes;
+        float[] a = new float[3 * kc], b = new float[kc * width], c = new float[3 * width];
+        int last = 6 * lanes;
+        MicroKernels.run(MicroKernels.K3X7, a, 0, kc, 1, b, 0, width, last, kc, c, 0, width, c, 0, width);   // in range
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> MicroKernels.run(MicroKernels.K3X7,
+                a, 0, kc, 1, b, 1, width, last, kc, c, 0, width, c, 0, width));   // B one float over
+        assertTrue(e.getMessage().startsWith("micro-kernel 3x7 out of range"), e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> MicroKernels.run(MicroKernels.K3X7,
+                a, 0, kc, 1, b, 0, width, last, kc + 1, c, 0, width, c, 0, width));   // A one row of the reduction over
+        assertThrows(IndexOutOfBoundsException.class, () -> MicroKernels.run(MicroKernels.K3X7,
+                a, 0, kc, 1, b, 0, width, last, kc, c, 0, width, c, 1, width));   // C one float over
+        assertThrows(IndexOutOfBoundsException.class, () -> MicroKernels.run(MicroKernels.K3X7,
+                a, 0, kc, 1, b, 0, width, last - lanes - 1, kc, c, 0, width, c, 0, width));   // a last vector before the one it overlaps
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"3x7", "4x3"})
     void everySimdTileMatchesTheFmaReferenceBitForBit(String tile) {

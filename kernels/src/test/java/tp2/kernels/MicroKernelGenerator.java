@@ -102,6 +102,7 @@ public final class MicroKernelGenerator {
         s.append("    /** Runs {@code kernel} (one of the constants above) with the arguments of the class comment. */\n");
         s.append("    static void run(int kernel, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int last,\n");
         s.append("                    int kc, float[] init, int i0, int is, float[] c, int c0, int cs) {\n");
+        s.append("        checkRange(kernel, a, aOff, ars, acs, b, bOff, brs, last, kc, init, i0, is, c, c0, cs);\n");
         s.append("        switch (kernel) {\n");
         for (Tile tile : TILES) {
             s.append(String.format(Locale.ROOT, "            case %s:%n", tile.constant()));
@@ -109,13 +110,49 @@ public final class MicroKernelGenerator {
             s.append("                return;\n");
         }
         s.append("            default:\n                throw new IllegalArgumentException(\"no micro-kernel \" + kernel);\n");
-        s.append("        }\n    }\n");
+        s.append("        }\n    }\n\n");
+        s.append(CHECK_RANGE);
         for (Tile tile : TILES) {
             s.append('\n').append(kernel(tile));
         }
         s.append("}\n");
         return s.toString();
     }
+
+    /** The range check every call passes before its vector loads and stores (copied into the generated file as is). */
+    static final String CHECK_RANGE = """
+                /**
+                 * Throws unless every element the call reads or writes lies inside its array: the one check
+                 * that stands for the Vector API's own check of each load and store, which the launcher turns
+                 * off (docs/kernels.md, "Bounds"). With no stride negative and the last vector at
+                 * {@code last} in [(V - 2) L, (V - 1) L], a call's accesses to each array lie between the
+                 * first and the last element checked here. A few integer operations against the R x V x kc
+                 * fma of the call.
+                 */
+                static void checkRange(int kernel, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs,
+                                       int last, int kc, float[] init, int i0, int is, float[] c, int c0, int cs) {
+                    int rows = rows(kernel), vectors = vectors(kernel);
+                    long aLast = aOff + (long) (rows - 1) * ars + (long) (kc - 1) * acs;
+                    long bEnd = bOff + (long) (kc - 1) * brs + last + L;
+                    long initEnd = i0 + (long) (rows - 1) * is + last + L;
+                    long cEnd = c0 + (long) (rows - 1) * cs + last + L;
+                    if (kc < 1 || (ars | acs | brs | is | cs | aOff | bOff | i0 | c0) < 0
+                            || last < (vectors - 2) * L || last > (vectors - 1) * L
+                            || aLast >= a.length || bEnd > b.length || initEnd > init.length || cEnd > c.length) {
+                        throw outOfRange(rows, vectors, aLast, a.length, bEnd, b.length, initEnd, init.length, cEnd, c.length, last, kc);
+                    }
+                }
+
+                /** The exception of {@link #checkRange}, built apart so that the check itself stays small enough to inline. */
+                private static IndexOutOfBoundsException outOfRange(int rows, int vectors, long aLast, int aLength, long bEnd,
+                                                                    int bLength, long initEnd, int initLength, long cEnd,
+                                                                    int cLength, int last, int kc) {
+                    return new IndexOutOfBoundsException(String.format(java.util.Locale.ROOT,
+                            "micro-kernel %dx%d out of range: a[%d] of %d, b[..%d) of %d, init[..%d) of %d, c[..%d) of %d, "
+                            + "last %d, kc %d", rows, vectors, aLast, aLength, bEnd, bLength, initEnd, initLength, cEnd,
+                            cLength, last, kc));
+                }
+            """;
 
     /** One micro-kernel: R x V accumulators, V B vectors and one broadcast live in the loop. */
     static String kernel(Tile tile) {
