@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Fork;
  * ({@link BenchmarkBase}'s {@code @Fork}) must be its lines marked {@code all} and {@code fork}.
  */
 class JvmFlagsTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     /** The flags of jvm.flags marked with one of {@code places}, in file order. */
     static List<String> flags(String... places) throws IOException {
