@@ -53,7 +53,8 @@ final class LoggedCommands {
         }
     }
 
-    private void stopRunning() {
+    /** Stops the command running now, and its children (the shutdown hook; tests). */
+    void stopRunning() {
         Process p = running;
         if (p != null) {
             stop(p);

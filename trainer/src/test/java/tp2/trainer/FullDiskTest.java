@@ -24,6 +24,14 @@ class FullDiskTest {
         String small = System.getenv("TP2_SMALL_FS");
         assumeTrue(small != null && !small.isBlank(), "TP2_SMALL_FS is not set: no small file system to fill");
         Path dir = Files.createTempDirectory(Path.of(small), "full");
+        try {
+            fillAndSave(dir);
+        } finally {
+            tp2.data.SafeFiles.deleteTree(dir);   // the file system is shared with the next tests (and the next JDK's run)
+        }
+    }
+
+    private static void fillAndSave(Path dir) throws Exception {
         Path file = dir.resolve("model.ckpt");
         Checkpoint first = CheckpointTest.sample(new Random(1));
         first.save(file);
@@ -53,6 +61,14 @@ class FullDiskTest {
         String small = System.getenv("TP2_SMALL_FS");
         assumeTrue(small != null && !small.isBlank(), "TP2_SMALL_FS is not set: no small file system to fill");
         Path dir = Files.createTempDirectory(Path.of(small), "export");
+        try {
+            fillAndExport(dir);
+        } finally {
+            tp2.data.SafeFiles.deleteTree(dir);
+        }
+    }
+
+    private static void fillAndExport(Path dir) throws Exception {
         Path npy = dir.resolve("npy");
         Path first = dir.resolve("first.ckpt"), second = dir.resolve("second.ckpt");
         CheckpointTest.sample(new Random(1)).save(first);
