@@ -53,7 +53,7 @@ final class GateRounds {
             new Group("elementwise", "ElementwiseBenchmark\\.(sigmoid|sgdUpdate)$",
                     List.of("backend=simd", "m=128"), SHORT, 2),
             new Group("training pass", "EpochBenchmark\\.epoch$", List.of("backend=simd", "threads=1,2"),
-                    List.of("-wi", "1", "-i", "2"), 1),
+                    List.of("-wi", "1", "-i", "4"), 1),   // the median of 4 passes: 2 left the 1-thread pass the noisiest sample
             // as on an AVX2 machine (16 vector registers, the 4x3 tile), whatever this CPU has
             new Group("matmuls, AVX2", "MatmulBenchmark\\.matmul(Bias|GradW)$",
                     List.of("backend=simd", "m=128", "layer=3072x100", "threads=1"), SHORT, 1,

@@ -58,7 +58,27 @@ class LoggedCommandsTest {
         assertTrue(ProcessHandle.of(child).isPresent(), "the grandchild runs");
         commands.stopRunning();
         running.get(20, java.util.concurrent.TimeUnit.SECONDS);
-        Thread.sleep(200);
-        assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "the grandchild was stopped too");
+        for (long end = System.nanoTime() + 10_000_000_000L; running(child) && System.nanoTime() < end; ) {
+            Thread.sleep(20);
+        }
+        assertFalse(running(child), "the grandchild was stopped too");
+    }
+
+    /** Alive and not a zombie (a stopped process whose parent ended stays one where nothing reaps orphans). */
+    private static boolean running(long pid) throws IOException {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.exists(stat)) {
+            return true;   // no /proc (not Linux): trust isAlive
+        }
+        String text;
+        try {
+            text = Files.readString(stat);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
+        return !text.substring(text.lastIndexOf(')') + 2).startsWith("Z");
     }
 }
