@@ -55,7 +55,14 @@ final class Comparison {
             return pairs + " pairs" + (setAside == 0 ? "" : ", " + setAside + " set aside (slow mode)");
         }
 
+        /** "+2.1% [-0.4%, +4.6%]"; without an interval (fewer than two pairs) "+2.1% [no interval]", or "none". */
         String delta() {
+            if (Double.isNaN(ratio)) {
+                return "none";
+            }
+            if (Double.isNaN(low)) {
+                return String.format(Locale.ROOT, "%+.1f%% [no interval]", 100 * (ratio - 1));
+            }
             return String.format(Locale.ROOT, "%+.1f%% [%+.1f%%, %+.1f%%]", 100 * (ratio - 1), 100 * (low - 1),
                     100 * (high - 1));
         }

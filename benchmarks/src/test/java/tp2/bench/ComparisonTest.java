@@ -54,4 +54,10 @@ class ComparisonTest {
         assertEquals(0, r.setAside());
         assertEquals(Comparison.Verdict.FAIL, r.verdict());
     }
+
+    @Test
+    void onePairHasNoIntervalToPrint() {
+        assertEquals("+10.0% [no interval]", Comparison.decide(new double[] {100}, new double[] {110}, 1).delta());
+        assertEquals("none", Comparison.decide(new double[0], new double[0], 0).delta());
+    }
 }
