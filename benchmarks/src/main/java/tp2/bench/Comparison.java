@@ -98,18 +98,14 @@ final class Comparison {
 
     /**
      * The decision from all pairs, with the pairs that hold a slow-mode sample set aside: a sample
-     * more than {@code slowMode} above the fastest of its own side (a fork whose JIT or placement
+     * more than {@link #SLOW_MODE} above the fastest of its own side (a fork whose JIT or placement
      * made it slow for its whole length; either side, so the rule is symmetric, and a slowdown of
      * the whole working tree moves that side's fastest with it). Unlike the median, the fastest
      * stays in the fast mode when more than half of a side's forks are slow.
      */
     static Result decidePairs(double[] a, double[] b) {
-        return decidePairs(a, b, SLOW_MODE);
-    }
-
-    static Result decidePairs(double[] a, double[] b, double slowMode) {
-        double limitA = java.util.Arrays.stream(a).min().orElse(0) * (1 + slowMode);
-        double limitB = java.util.Arrays.stream(b).min().orElse(0) * (1 + slowMode);
+        double limitA = java.util.Arrays.stream(a).min().orElse(0) * (1 + SLOW_MODE);
+        double limitB = java.util.Arrays.stream(b).min().orElse(0) * (1 + SLOW_MODE);
         double[] keptA = new double[a.length], keptB = new double[b.length];
         int kept = 0;
         for (int i = 0; i < a.length; i++) {

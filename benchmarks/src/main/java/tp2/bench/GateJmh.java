@@ -55,7 +55,7 @@ final class GateJmh implements GateRounds.Bench {
             }
         }
         if (recording != null) {
-            GateRounds.record(recording, round + 1, group, (System.nanoTime() - t0) / 1e9, pairs);
+            GateRounds.record(recording, round + 1, group, (System.nanoTime() - t0) / 1e9, ref, now);
         }
         return pairs;
     }
@@ -65,7 +65,7 @@ final class GateJmh implements GateRounds.Bench {
         long t0 = System.nanoTime();
         Map<String, GateRounds.Sample> samples = run(group, workingTree);
         if (recording != null) {
-            GateRounds.recordAlone(recording, round + 1, group, (System.nanoTime() - t0) / 1e9, samples);
+            GateRounds.record(recording, round + 1, group, (System.nanoTime() - t0) / 1e9, null, samples);
         }
         return samples;
     }

@@ -99,8 +99,6 @@ final class GateRounds {
     }
 
     private final Bench bench;
-    private final long budgetSeconds;
-    private final int maxRounds;
     /** Paired samples per gated benchmark key, in round order. */
     final Map<String, List<Pair>> pairs = new LinkedHashMap<>();
     /** The group that runs each gated benchmark, by key. */
@@ -109,14 +107,7 @@ final class GateRounds {
     final List<List<BenchResult>> floorRounds = new ArrayList<>();
 
     GateRounds(Bench bench) {
-        this(bench, BUDGET_SECONDS, MAX_ROUNDS);
-    }
-
-    /** With another time budget and most rounds (the simulation's what-ifs). */
-    GateRounds(Bench bench, long budgetSeconds, int maxRounds) {
         this.bench = bench;
-        this.budgetSeconds = budgetSeconds;
-        this.maxRounds = maxRounds;
     }
 
     /**
@@ -126,10 +117,10 @@ final class GateRounds {
      */
     Map<String, Comparison.Result> run(int rounds, boolean floors) throws Exception {
         Map<String, Comparison.Result> results = new LinkedHashMap<>();
-        int first = rounds > 0 ? rounds : ROUNDS, most = rounds > 0 ? rounds : maxRounds;
+        int first = rounds > 0 ? rounds : ROUNDS, most = rounds > 0 ? rounds : MAX_ROUNDS;
         for (int round = 1; round <= most; round++) {
             List<Group> groups = round <= first ? GROUPS : inconclusiveGroups(results);
-            if (groups.isEmpty() || (round > first && bench.elapsedSeconds() > budgetSeconds)) {
+            if (groups.isEmpty() || (round > first && bench.elapsedSeconds() > BUDGET_SECONDS)) {
                 break;
             }
             List<BenchResult> floorRound = new ArrayList<>();
@@ -194,37 +185,27 @@ final class GateRounds {
     // The recording: what --save-pairs writes and GateSimulationTest replays.
 
     /**
-     * Appends one group's pair of invocations to a recording: the round, the group, the seconds the
-     * pair took, and each benchmark's fork times on each side.
+     * Appends one invocation pair of a group to a recording: the round, the group, the seconds it
+     * took, and each benchmark's fork times on each side ({@code reference} null for the working
+     * tree alone: naive for the floors).
      */
-    static void record(ArrayNode recording, int round, Group group, double seconds, Map<String, Pair> pairs) {
+    static void record(ArrayNode recording, int round, Group group, double seconds, Map<String, Sample> reference,
+                       Map<String, Sample> workingTree) {
         ObjectNode entry = recording.addObject();
         entry.put("round", round);
         entry.put("group", group.name());
         entry.put("seconds", Math.round(seconds * 10) / 10.0);
         ObjectNode benchmarks = entry.putObject("benchmarks");
-        for (Map.Entry<String, Pair> e : pairs.entrySet()) {
-            ObjectNode b = benchmarks.putObject(e.getKey());
-            b.put("unit", e.getValue().reference().result().unit());
-            ArrayNode ref = b.putArray("reference");
-            Arrays.stream(e.getValue().reference().forks()).forEach(ref::add);
-            ArrayNode now = b.putArray("working tree");
-            Arrays.stream(e.getValue().workingTree().forks()).forEach(now::add);
-        }
-    }
-
-    /** Appends one invocation of a group on the working tree alone (naive for the floors) to a recording. */
-    static void recordAlone(ArrayNode recording, int round, Group group, double seconds, Map<String, Sample> samples) {
-        ObjectNode entry = recording.addObject();
-        entry.put("round", round);
-        entry.put("group", group.name());
-        entry.put("seconds", Math.round(seconds * 10) / 10.0);
-        ObjectNode benchmarks = entry.putObject("benchmarks");
-        for (Map.Entry<String, Sample> e : samples.entrySet()) {
+        for (Map.Entry<String, Sample> e : workingTree.entrySet()) {
+            if (reference != null && !reference.containsKey(e.getKey())) {
+                continue;   // a pair needs both sides
+            }
             ObjectNode b = benchmarks.putObject(e.getKey());
             b.put("unit", e.getValue().result().unit());
-            ArrayNode now = b.putArray("working tree");
-            Arrays.stream(e.getValue().forks()).forEach(now::add);
+            if (reference != null) {
+                Arrays.stream(reference.get(e.getKey()).forks()).forEach(b.putArray("reference")::add);
+            }
+            Arrays.stream(e.getValue().forks()).forEach(b.putArray("working tree")::add);
         }
     }
 

@@ -115,4 +115,22 @@ class GateRoundsTest {
         }
         assertEquals("naive, for the floors alone", bench.calls.get(0));
     }
+
+    /** What --save-pairs writes is what the simulation reads: every fork on each side, nothing on the missing side. */
+    @Test
+    void aRecordingReadsBackAsWritten() {
+        var recording = Gate.JSON.createArrayNode();
+        GateRounds.Group g = GateRounds.GROUPS.get(0);
+        GateRounds.Sample ref = new GateRounds.Sample(Synthetic.sample("a", 100).result(), new double[] {100, 104});
+        GateRounds.Sample now = new GateRounds.Sample(Synthetic.sample("a", 110).result(), new double[] {110});
+        GateRounds.record(recording, 1, g, 12.34, Map.of("a", ref), Map.of("a", now, "b", now));
+        GateRounds.record(recording, 1, GateRounds.NAIVE, 5, null, Map.of("n", now));
+        List<GateRounds.Recorded> read = GateRounds.Recorded.read(recording);
+        assertEquals(2, read.size());
+        assertEquals(12.3, read.get(0).seconds());
+        assertEquals(List.of("a"), List.copyOf(read.get(0).forks().keySet()), "b had no reference fork: not a pair");
+        assertTrue(java.util.Arrays.equals(new double[] {100, 104}, read.get(0).forks().get("a")[0]));
+        assertTrue(java.util.Arrays.equals(new double[] {110}, read.get(0).forks().get("a")[1]));
+        assertEquals(0, read.get(1).forks().get("n")[0].length);
+    }
 }

@@ -19,16 +19,38 @@ import org.junit.jupiter.api.Test;
  * a 1 MiB tmpfs and names it in TP2_SMALL_FS; without one the test skips and says so.
  */
 class FullDiskTest {
-    @Test
-    void aFullDiskKeepsThePreviousCheckpoint() throws Exception {
+    /** What a test does in its folder on the small file system. */
+    interface InFolder {
+        void run(Path dir) throws Exception;
+    }
+
+    /** Runs {@code test} in a new folder on the small file system, then removes the folder (the file system is shared with the next tests and the next JDK's run). */
+    private static void onSmallFileSystem(InFolder test) throws Exception {
         String small = System.getenv("TP2_SMALL_FS");
         assumeTrue(small != null && !small.isBlank(), "TP2_SMALL_FS is not set: no small file system to fill");
         Path dir = Files.createTempDirectory(Path.of(small), "full");
         try {
-            fillAndSave(dir);
+            test.run(dir);
         } finally {
-            tp2.data.SafeFiles.deleteTree(dir);   // the file system is shared with the next tests (and the next JDK's run)
+            tp2.data.SafeFiles.deleteTree(dir);
         }
+    }
+
+    /** Writes {@code filler} until the file system is full. */
+    private static void fill(Path filler) throws IOException {
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            byte[] block = new byte[4096];
+            while (true) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            // expected: No space left on device
+        }
+    }
+
+    @Test
+    void aFullDiskKeepsThePreviousCheckpoint() throws Exception {
+        onSmallFileSystem(FullDiskTest::fillAndSave);
     }
 
     private static void fillAndSave(Path dir) throws Exception {
@@ -36,14 +58,7 @@ class FullDiskTest {
         Checkpoint first = CheckpointTest.sample(new Random(1));
         first.save(file);
         Path filler = dir.resolve("filler");
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            byte[] block = new byte[4096];
-            while (true) {
-                out.write(block);   // until the file system is full
-            }
-        } catch (IOException full) {
-            // expected: No space left on device
-        }
+        fill(filler);
         Checkpoint second = CheckpointTest.sample(new Random(2));
         assertThrows(IOException.class, () -> second.save(file));
         assertArrayEquals(first.w1, Checkpoint.load(file).w1, "the previous checkpoint is intact");
@@ -58,14 +73,7 @@ class FullDiskTest {
     /** An export that runs out of space while writing W2.npy leaves the old pair, not a new W1 beside an old W2. */
     @Test
     void aFullDiskExportsBothFilesOrNeither() throws Exception {
-        String small = System.getenv("TP2_SMALL_FS");
-        assumeTrue(small != null && !small.isBlank(), "TP2_SMALL_FS is not set: no small file system to fill");
-        Path dir = Files.createTempDirectory(Path.of(small), "export");
-        try {
-            fillAndExport(dir);
-        } finally {
-            tp2.data.SafeFiles.deleteTree(dir);
-        }
+        onSmallFileSystem(FullDiskTest::fillAndExport);
     }
 
     private static void fillAndExport(Path dir) throws Exception {
@@ -77,15 +85,7 @@ class FullDiskTest {
         byte[] w1 = Files.readAllBytes(npy.resolve("W1.npy")), w2 = Files.readAllBytes(npy.resolve("W2.npy"));
         Path page = dir.resolve("page");
         Files.write(page, new byte[4096]);   // freed below: room for exactly one small file
-        Path filler = dir.resolve("filler");
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            byte[] block = new byte[4096];
-            while (true) {
-                out.write(block);
-            }
-        } catch (IOException full) {
-            // expected: No space left on device
-        }
+        fill(dir.resolve("filler"));
         Files.delete(page);
         CliTest.Run run = CliTest.run("export", "--checkpoint", second.toString(), "--npy", npy.toString());
         assertEquals(1, run.code(), run.out() + run.err());
