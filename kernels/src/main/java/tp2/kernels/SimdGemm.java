@@ -91,8 +91,9 @@ final class SimdGemm {
 
     /**
      * The product of the class comment. With {@code packA}, each row block of A is first copied
-     * into a contiguous buffer ({@code ars} must then be 1): A's columns are then rows of x, 12 KiB
-     * apart, which all map to one L1 set when read in place.
+     * into a contiguous buffer ({@code ars} must then be 1): for the weight gradient when A's
+     * columns, rows of x, are so far apart that they share a few L1 sets
+     * ({@link SimdKernels#rowsAlias}: 12 KiB apart at k = 3,072, all in one set).
      */
     void multiply(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs, int kTotal,
                   float[] bias, float[] out, int outOff, int width, int rows, boolean sigmoid, boolean packA) {

@@ -399,12 +399,6 @@ class BackendConformanceTest {
     }
 
     /**
-     * Every register tile of simd on this run's species, whichever the machine would pick: the same
-     * bits as the fma reference on the sizes cubed, the real layers, and each tile's panel plans
-     * (one panel, a panel and a vector over, exact covers by V- and (V-1)-vector panels, a last
-     * panel or vector shifted left, rows at and around the block and tile heights).
-     */
-    /**
      * The tests run with the Vector API's own bounds check on every load and store (the launcher and
      * the benchmarks turn it off, docs/kernels.md "Bounds"), so an index slip in the kernels fails
      * here instead of reading or writing past an array.
@@ -435,12 +429,22 @@ class BackendConformanceTest {
                 a, 0, kc, 1, b, 0, width, last - lanes - 1, kc, c, 0, width, c, 0, width));   // a last vector before the one it overlaps
     }
 
+    /**
+     * Every register tile of simd on this run's species, whichever the machine would pick: the same
+     * bits as the fma reference on the sizes cubed, the real layers, and each tile's panel plans
+     * (one panel, a panel and a vector over, exact covers by V- and (V-1)-vector panels, a last
+     * panel or vector shifted left, rows at and around the block and tile heights; reductions
+     * whose rows alias in L1 (256, 3,072: A copied first) and do not (the rest: A read in place)).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"3x7", "4x3"})
     void everySimdTileMatchesTheFmaReferenceBitForBit(String tile) {
         create(Backend.SIMD);   // skips (or fails, when required) without the Vector API
         SimdShape shape = SimdShape.named(tile);
         Kernels kernels = new SimdKernels(shape);
+        // the shapes below take both ways of reading A in the weight gradient
+        assertTrue(SimdKernels.rowsAlias(256) && SimdKernels.rowsAlias(3072) && !SimdKernels.rowsAlias(384)
+                && !SimdKernels.rowsAlias(257) && !SimdKernels.rowsAlias(61), "the weight gradient's rule for copying A changed");
         int lanes = SimdSpecies.lanes();
         int panel = shape.vectors * lanes;
         List<int[]> shapes = QUICK ? new ArrayList<>() : cubedShapes();
