@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   B(q, j) = b[bOff + q * brs + j * bcs]
  *   init    = bias[0..width) or zero; out row r at out[outOff + r * width]
  * </pre>
- * Two paths:
+ * Three paths:
  * <ul>
  * <li><b>In place</b> ({@link #direct}): B's rows contiguous ({@code bcs == 1}) and at least a tile
  *   wide but for one vector. B is read where it is and the accumulators live in the output rows;
@@ -21,6 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   where the width allows ({@link #covers}), else with a last panel shifted left, or a last
  *   vector shifted left, to end at the row's end. The shared columns are computed twice by the
  *   same chain of fma, so they get the same bits: no padding, no packing, no mask.
+ * <li><b>Last columns transposed</b> ({@link #lastColumnsTransposed}): in the weight gradient, a
+ *   row that ends a few floats past a whole vector (100 = 6 x 16 + 4) is computed in place up to
+ *   its last vector, and its last columns as the transposed product, whose vectors run along the
+ *   rows of output instead, then copied into place.
  * <li><b>Packed</b>: any other B (the transposed one of the backprop matmul, rows narrower than the
  *   tile) is copied into zero-padded panels and the rows computed into a padded block, whose valid
  *   columns are copied out.
@@ -73,6 +77,7 @@ final class SimdGemm {
         float[] packedB = new float[0];
         float[] block = new float[0];        // the padded output rows of the packed path
         float[] packedA = new float[0];      // a row block of A (the weight gradient's columns of x)
+        float[] transposed = new float[0];   // the last columns, transposed (see lastColumnsTransposed)
         final float[] edgeA = new float[tallest * MAX_BLOCK_K];
         final float[] edgeC = new float[tallest * nr];
 
@@ -87,6 +92,10 @@ final class SimdGemm {
         float[] packedA(int size) {
             return packedA.length >= size ? packedA : (packedA = new float[size]);
         }
+
+        float[] transposed(int size) {
+            return transposed.length >= size ? transposed : (transposed = new float[size]);
+        }
     }
 
     /**
@@ -100,14 +109,44 @@ final class SimdGemm {
         if (rows == 0 || width == 0) {
             return;
         }
-        if (bcs == 1 && inPlace(width)) {
-            direct(a, aOff, ars, acs, b, bOff, brs, kTotal, bias, out, outOff, width, rows, packA);
+        int rest = lastColumnsTransposed(ars, bcs, kTotal, bias, width, rows, sigmoid);
+        if (rest > 0) {
+            direct(a, aOff, ars, acs, b, bOff, brs, kTotal, null, out, outOff, width - rest, width, rows, packA);
+            // out(:, width - rest ..)^T = B(:, width - rest ..)^T A^T: rest rows, A's rows as columns
+            float[] t = scratch.get().transposed(rest * rows);
+            direct(b, bOff + width - rest, 1, brs, a, aOff, acs, kTotal, null, t, 0, rows, rows, rest, false);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < rest; c++) {
+                    out[outOff + r * width + width - rest + c] = t[c * rows + r];
+                }
+            }
+        } else if (bcs == 1 && inPlace(width)) {
+            direct(a, aOff, ars, acs, b, bOff, brs, kTotal, bias, out, outOff, width, width, rows, packA);
             if (sigmoid) {
                 VectorMath.sigmoid(out, out, outOff, outOff + rows * width);
             }
         } else {
             packed(a, aOff, ars, acs, b, bOff, brs, bcs, kTotal, bias, out, outOff, width, rows, sigmoid);
         }
+    }
+
+    /**
+     * How many last columns (at most a quarter of a vector) are computed transposed, or 0. A row of
+     * 100 floats at 16 lanes is 6 vectors and 4 floats: the in-place path computes the 4 as a whole
+     * vector, 12% of its multiply-adds for nothing. When A's columns are contiguous
+     * ({@code ars == 1}: the weight gradient's x^T, whose columns are rows of x) and B's rows too,
+     * the last columns' transpose is the product B(:, last)^T A^T, whose vectors run along A's
+     * columns: no lane is wasted. Each element gets the same chain of fma (from zero, q ascending),
+     * so the same bits. Rows of output become the transposed product's columns, so there must be
+     * enough of them to be read in place; no initial row (the weight gradient starts from zero).
+     */
+    int lastColumnsTransposed(int ars, int bcs, int kTotal, float[] bias, int width, int rows, boolean sigmoid) {
+        int rest = width % L;
+        if (ars != 1 || bcs != 1 || bias != null || sigmoid || kTotal == 0 || rest == 0
+                || rest > L / 4 || !inPlace(width - rest) || !inPlace(rows)) {
+            return 0;
+        }
+        return rest;
     }
 
     /**
@@ -138,25 +177,25 @@ final class SimdGemm {
     // ---- in place -------------------------------------------------------------------------------
 
     private void direct(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int kTotal,
-                        float[] bias, float[] out, int outOff, int width, int rows, boolean packA) {
+                        float[] bias, float[] out, int outOff, int cols, int width, int rows, boolean packA) {
         if (kTotal == 0) {   // no reduction: the rows are their initial value
             for (int r = 0; r < rows; r++) {
                 if (bias != null) {
-                    System.arraycopy(bias, 0, out, outOff + r * width, width);
+                    System.arraycopy(bias, 0, out, outOff + r * width, cols);
                 } else {
-                    Arrays.fill(out, outOff + r * width, outOff + (r + 1) * width, 0f);
+                    Arrays.fill(out, outOff + r * width, outOff + r * width + cols, 0f);
                 }
             }
             return;
         }
-        int narrow = covers(width);
-        int panels = narrow >= 0 ? ((width + L - 1) / L - (nv - 1) * narrow) / nv + narrow : (width + nr - 1) / nr;
+        int narrow = covers(cols);
+        int panels = narrow >= 0 ? ((cols + L - 1) / L - (nv - 1) * narrow) / nv + narrow : (cols + nr - 1) / nr;
         if (!packA) {
             // A in place (the forward pass): panels outermost, so that a panel of B (a slice of W1)
             // is read from memory once and serves every row block
             for (int jp = 0; jp < panels; jp++) {
                 for (int r0 = 0; r0 < rows; r0 += BLOCK_M) {
-                    panelBlock(a, aOff + r0 * ars, ars, acs, b, bOff, brs, kTotal, bias, out, outOff + r0 * width, width,
+                    panelBlock(a, aOff + r0 * ars, ars, acs, b, bOff, brs, kTotal, bias, out, outOff + r0 * width, cols, width,
                             Math.min(BLOCK_M, rows - r0), jp, panels, narrow);
                 }
             }
@@ -169,7 +208,7 @@ final class SimdGemm {
                     System.arraycopy(a, aOff + r0 * ars + q * acs, ap, q * mc, mc);
                 }
                 for (int jp = 0; jp < panels; jp++) {
-                    panelBlock(ap, 0, 1, mc, b, bOff, brs, kTotal, bias, out, outOff + r0 * width, width, mc, jp, panels, narrow);
+                    panelBlock(ap, 0, 1, mc, b, bOff, brs, kTotal, bias, out, outOff + r0 * width, cols, width, mc, jp, panels, narrow);
                 }
             }
         }
@@ -184,7 +223,7 @@ final class SimdGemm {
      * tile's when the main tile's first V - 1 vectors do not fit).
      */
     private void panelBlock(float[] a, int aStart, int rs, int cs, float[] b, int bOff, int brs, int kTotal, float[] bias,
-                            float[] out, int cBlock, int width, int mc, int jp, int panels, int narrow) {
+                            float[] out, int cBlock, int cols, int width, int mc, int jp, int panels, int narrow) {
         int kernel;
         int j0;
         int last;
@@ -192,16 +231,16 @@ final class SimdGemm {
             int wide = panels - narrow;
             kernel = jp < wide ? shape.main : shape.cover;
             j0 = jp < wide ? jp * nr : wide * nr + (jp - wide) * (nr - L);
-            int excess = jp == panels - 1 ? (L - width % L) % L : 0;   // the last vector's columns past the row
+            int excess = jp == panels - 1 ? (L - cols % L) % L : 0;   // the last vector's columns past the row
             last = (MicroKernels.vectors(kernel) - 1) * L - excess;
-        } else if (width >= nr) {
+        } else if (cols >= nr) {
             kernel = shape.main;
-            j0 = Math.min(jp * nr, width - nr);
+            j0 = Math.min(jp * nr, cols - nr);
             last = (nv - 1) * L;
         } else {
-            kernel = width >= (nv - 1) * L ? shape.main : shape.cover;
+            kernel = cols >= (nv - 1) * L ? shape.main : shape.cover;
             j0 = 0;
-            last = width - L;
+            last = cols - L;
         }
         int span = last + L;   // the panel's columns: [j0, j0 + span)
         for (int kb = 0; kb < kTotal; kb += blockK) {

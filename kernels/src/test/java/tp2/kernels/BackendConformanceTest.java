@@ -434,7 +434,8 @@ class BackendConformanceTest {
      * bits as the fma reference on the sizes cubed, the real layers, and each tile's panel plans
      * (one panel, a panel and a vector over, exact covers by V- and (V-1)-vector panels, a last
      * panel or vector shifted left, rows at and around the block and tile heights; reductions
-     * whose rows alias in L1 (256, 3,072: A copied first) and do not (the rest: A read in place)).
+     * whose rows alias in L1 (256, 3,072: A copied first) and do not (the rest: A read in place);
+     * rows a few floats past a vector, whose last columns the weight gradient computes transposed).
      */
     @ParameterizedTest
     @ValueSource(strings = {"3x7", "4x3"})
@@ -461,6 +462,16 @@ class BackendConformanceTest {
         }
         for (int k : new int[] {1, 255, 256, 257, 700}) {
             shapes.add(new int[] {13, k, panel + 5});
+        }
+        // rows ending 1 to L/4 floats past a vector: the weight gradient computes those last
+        // columns transposed when its output has enough rows (k), and in place when it has not
+        SimdGemm gemm = new SimdGemm(shape);
+        for (int rest = 1; rest <= Math.max(1, lanes / 4); rest++) {
+            int n = 2 * panel + rest;
+            shapes.add(new int[] {29, 300, n});
+            shapes.add(new int[] {128, 3 * panel + 7, n});
+            assertTrue(gemm.lastColumnsTransposed(1, 1, 29, null, n, 300, false) > 0, "n = " + n + " is not transposed");
+            shapes.add(new int[] {29, 5, n});
         }
         assertBitForBit(kernels, "simd " + tile, shapes);
     }
