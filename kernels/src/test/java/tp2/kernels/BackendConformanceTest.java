@@ -463,16 +463,18 @@ class BackendConformanceTest {
         for (int k : new int[] {1, 255, 256, 257, 700}) {
             shapes.add(new int[] {13, k, panel + 5});
         }
-        // rows ending 1 to L/4 floats past a vector: the weight gradient computes those last
+        // rows ending 1 to L/2 floats past a vector: the weight gradient computes those last
         // columns transposed when its output has enough rows (k), and in place when it has not
         SimdGemm gemm = new SimdGemm(shape);
-        for (int rest = 1; rest <= Math.max(1, lanes / 4); rest++) {
-            int n = 2 * panel + rest;
+        for (int rest = 1; rest <= lanes / 2; rest++) {
+            int n = panel + rest;
             shapes.add(new int[] {29, 300, n});
             shapes.add(new int[] {128, 3 * panel + 7, n});
             assertTrue(gemm.lastColumnsTransposed(1, 1, 29, null, n, 300, false) > 0, "n = " + n + " is not transposed");
             shapes.add(new int[] {29, 5, n});
         }
+        // a wide row wastes too few lanes to be worth it (1,000 at 16 lanes)
+        assertEquals(0, gemm.lastColumnsTransposed(1, 1, 29, null, 62 * lanes + lanes / 2, 300, false));
         assertBitForBit(kernels, "simd " + tile, shapes);
     }
 
