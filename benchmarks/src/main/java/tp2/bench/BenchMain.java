@@ -33,7 +33,7 @@ import tp2.trainer.SystemInfo;
 @Command(name = "tp2 bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run JMH benchmarks of the kernels and write jmh.json, report.md, report.png and jmh.log.",
             "Default: every kernel at batch 128 for all backends, the FMA peak, OpenBLAS and a training pass "
-                    + "(blocked, simd; 1 and 2 threads): about 15 minutes. --check runs the regression gate (6-9 minutes)."})
+                    + "(blocked, simd; 1 and 2 threads): about 15 minutes. --check runs the regression gate (7-12 minutes)."})
 public final class BenchMain implements Callable<Integer> {
     @Option(names = "--check", description = "The regression gate: the working tree against the reference commit "
             + "(benchmarks/gate/reference), forks interleaved, plus the ratio floors")
