@@ -181,6 +181,7 @@ final class SimdGemm {
 
     // ---- in place -------------------------------------------------------------------------------
 
+    /** Columns [0, cols) of the output rows, which lie {@code width} floats apart (cols &lt;= width). */
     private void direct(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int kTotal,
                         float[] bias, float[] out, int outOff, int cols, int width, int rows, boolean packA) {
         if (kTotal == 0) {   // no reduction: the rows are their initial value
