@@ -9,8 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The lock a training holds on its run folder ({@code .lock}, an operating-system file lock, so it
@@ -20,14 +21,21 @@ import java.time.LocalDateTime;
  *
  * <p>The file is deleted when the training ends (while still locked), so that a run that failed to
  * start leaves nothing behind. A process that opened the file just before that deletion may lock
- * the deleted file: it sees that the folder's {@code .lock} is no longer the file it locked, and
- * tries again.
+ * the deleted file. So the holder writes a token of its own into the file it locked and reads the
+ * folder's {@code .lock} back by its name: only when the token is there does it hold the folder's
+ * lock; else it tries again. (Comparing the files' inode numbers was not enough: a new file can get
+ * the number the deleted one had, and the name can change between opening and comparing; three
+ * threads taking the lock 1,500 times each found two holders once.) Once the token is read back
+ * the file stays: only its holder deletes it.
  */
 final class RunLock implements AutoCloseable {
     static final String FILE = ".lock";
 
     /** Tries at taking a lock whose file was deleted under us (by the holder that just ended) before giving up. */
     private static final int ATTEMPTS = 10;
+
+    /** Numbers the tokens of this process's locks, so that two threads' tokens differ. */
+    private static final AtomicLong TOKENS = new AtomicLong();
 
     private final Path file;
     private final FileChannel channel;
@@ -67,7 +75,6 @@ final class RunLock implements AutoCloseable {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {   // from here on the channel is closed on every way out but success
-            Object opened = fileKey(file);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -80,13 +87,14 @@ final class RunLock implements AutoCloseable {
                 String who = new String(holder.array(), 0, holder.position(), StandardCharsets.UTF_8).trim();
                 throw new InUseException("another training is running there (" + (who.isEmpty() ? "holder unknown" : who) + ")");
             }
-            if (opened == null || !opened.equals(fileKey(file))) {
+            byte[] token = ("pid " + ProcessHandle.current().pid() + ", started " + LocalDateTime.now() + ", lock "
+                    + TOKENS.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(token), 0);
+            if (!Arrays.equals(token, contents(file))) {
                 channel.close();   // the holder deleted it as it ended: lock the folder's current .lock instead
                 return null;
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", started " + LocalDateTime.now())
-                    .getBytes(StandardCharsets.UTF_8)), 0);
             return new RunLock(file, channel, lock);
         } catch (IOException | InUseException | RuntimeException | Error e) {
             try {
@@ -98,12 +106,12 @@ final class RunLock implements AutoCloseable {
         }
     }
 
-    /** The file's identity (device and inode), or null when it is gone or the file system has none. */
-    private static Object fileKey(Path file) throws IOException {
+    /** What the file now at {@code file} holds (nothing when there is none). */
+    private static byte[] contents(Path file) throws IOException {
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return null;
+            return new byte[0];
         }
     }
 
