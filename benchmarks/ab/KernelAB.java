@@ -11,6 +11,7 @@ import java.util.Random;
  * measure"). Each argument is a build's {@code kernels/target/tp2-kernels-*.jar}. Prints GFLOP/s
  * and the median of the per-round time ratio first / second.
  * <pre>
+ * git worktree add /tmp/old REV &amp;&amp; (cd /tmp/old &amp;&amp; ./mvnw -q package -DskipTests -pl kernels)
  * java --add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 \
  *     [-Dm=128] [-Dk=3072] [-Dn=100] [-Drounds=15] [-Dcalls=100] \
  *     benchmarks/ab/KernelAB.java /tmp/old/kernels/target/tp2-kernels-0.1.0-SNAPSHOT.jar \

@@ -13,7 +13,7 @@ import java.util.Random;
  * the trainer's initial weights (seed 0), simd backend, on the real training set. Prints each
  * build's median pass and the median of its per-round time over the first build's.
  * <pre>
- * git worktree add /tmp/old REV &amp;&amp; (cd /tmp/old &amp;&amp; ./mvnw -q -o package -DskipTests -pl trainer -am)
+ * git worktree add /tmp/old REV &amp;&amp; (cd /tmp/old &amp;&amp; ./mvnw -q package -DskipTests -pl trainer -am)
  * java --add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -Xmx2g \
  *     [-Dthreads=2] [-Drounds=10] [-Dhidden=100] [-Dbatch=128] [-Dbackend=simd] \
  *     benchmarks/ab/PassAB.java DATA_DIR /tmp/old/trainer/target/tp2.jar trainer/target/tp2.jar
