@@ -99,10 +99,9 @@ final class SimdGemm {
     }
 
     /**
-     * The product of the class comment. With {@code packA}, each row block of A is first copied
-     * into a contiguous buffer ({@code ars} must then be 1): for the weight gradient when A's
-     * columns, rows of x, are so far apart that they share a few L1 sets
-     * ({@link SimdKernels#rowsAlias}: 12 KiB apart at k = 3,072, all in one set).
+     * The product of the class comment. With {@code packA} (the weight gradient: A = x^T, whose
+     * columns are rows of x; {@code ars} must then be 1), each row block of A may be copied into a
+     * contiguous buffer first ({@link #copiesA}).
      */
     void multiply(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs, int kTotal,
                   float[] bias, float[] out, int outOff, int width, int rows, boolean sigmoid, boolean packA) {
@@ -182,6 +181,19 @@ final class SimdGemm {
         return -1;
     }
 
+    /**
+     * Whether the weight gradient copies each row block of A = x^T before its panels read it: when
+     * x's rows ({@code acs} floats apart) are a multiple of 256 floats (1 KiB) apart, a column of x
+     * falls into at most 4 of the L1's 64 sets and evicts itself; or when more than two panels read
+     * the block, each through the same few sets (100 columns at 8 and 4 lanes are 4 panels; at 16
+     * lanes one). Measured on Zen 5 (docs/performance.md): copying is 6% faster at k = 3,072 (24% with
+     * AVX2); reading in place 2-7% faster at k = 300, 384 and 1,000 at 16 lanes, but 5.7% slower
+     * at 4 lanes for a training slice (k 384, four panels).
+     */
+    static boolean copiesA(int acs, int panels) {
+        return Integer.numberOfTrailingZeros(acs) >= 8 || panels > 2;
+    }
+
     // ---- in place -------------------------------------------------------------------------------
 
     /** Columns [0, cols) of the output rows, which lie {@code width} floats apart (cols &lt;= width). */
@@ -199,7 +211,7 @@ final class SimdGemm {
         }
         int narrow = covers(cols);
         int panels = narrow >= 0 ? ((cols + L - 1) / L - (nv - 1) * narrow) / nv + narrow : (cols + nr - 1) / nr;
-        if (!packA) {
+        if (!packA || !copiesA(acs, panels)) {
             // A in place (the forward pass): panels outermost, so that a panel of B (a slice of W1)
             // is read from memory once and serves every row block
             for (int jp = 0; jp < panels; jp++) {

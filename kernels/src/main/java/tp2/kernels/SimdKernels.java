@@ -86,20 +86,9 @@ public final class SimdKernels implements Kernels {
         if (to <= r0) {
             return;
         }
-        // A(r, i) = a[i][r0 - 1 + r]: a^T, read through its strides (row blocks copied first when
-        // a's rows alias in L1); B = g, m x n; the rows start from zero
-        gemm.multiply(a, r0 - 1, 1, k, g, 0, n, 1, m, null, dw, r0 * n, n, to - r0, false, rowsAlias(k));
-    }
-
-    /**
-     * Whether rows of {@code k} floats are a multiple of 256 floats (1 KiB) apart, so that a column
-     * of the matrix, read down its rows, falls into at most 4 of the 64 sets of the L1 cache and
-     * evicts itself: the weight gradient then copies each row block of A = x^T first. Measured on
-     * Zen 5 (docs/performance.md): copying is 6% faster at k = 3,072 (24% with AVX2) and level at
-     * 256 and 512; reading in place is 2-7% faster at 300, 384 (a training slice) and 1,000.
-     */
-    static boolean rowsAlias(int k) {
-        return Integer.numberOfTrailingZeros(k) >= 8;
+        // A(r, i) = a[i][r0 - 1 + r]: a^T, read through its strides (row blocks copied first where
+        // that pays: SimdGemm.copiesA); B = g, m x n; the rows start from zero
+        gemm.multiply(a, r0 - 1, 1, k, g, 0, n, 1, m, null, dw, r0 * n, n, to - r0, false, true);
     }
 
     /** dw[0][j] = sum_i g[i][j], vectors along j, i ascending. */

@@ -434,7 +434,8 @@ class BackendConformanceTest {
      * bits as the fma reference on the sizes cubed, the real layers, and each tile's panel plans
      * (one panel, a panel and a vector over, exact covers by V- and (V-1)-vector panels, a last
      * panel or vector shifted left, rows at and around the block and tile heights; reductions
-     * whose rows alias in L1 (256, 3,072: A copied first) and do not (the rest: A read in place);
+     * whose rows alias in L1 (256, 3,072: A copied first) and do not (A read in place when at most two
+     * panels read it);
      * rows a few floats past a vector, whose last columns the weight gradient computes transposed).
      */
     @ParameterizedTest
@@ -444,8 +445,8 @@ class BackendConformanceTest {
         SimdShape shape = SimdShape.named(tile);
         Kernels kernels = new SimdKernels(shape);
         // the shapes below take both ways of reading A in the weight gradient
-        assertTrue(SimdKernels.rowsAlias(256) && SimdKernels.rowsAlias(3072) && !SimdKernels.rowsAlias(384)
-                && !SimdKernels.rowsAlias(257) && !SimdKernels.rowsAlias(61), "the weight gradient's rule for copying A changed");
+        assertTrue(SimdGemm.copiesA(256, 1) && SimdGemm.copiesA(3072, 1) && SimdGemm.copiesA(384, 3) && !SimdGemm.copiesA(384, 2)
+                && !SimdGemm.copiesA(257, 1) && !SimdGemm.copiesA(61, 1), "the weight gradient's rule for copying A changed");
         int lanes = SimdSpecies.lanes();
         int panel = shape.vectors * lanes;
         List<int[]> shapes = QUICK ? new ArrayList<>() : cubedShapes();
